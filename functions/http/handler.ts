@@ -1,0 +1,129 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#domain/errors';
+import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#infra/routes';
+import { type User, userFromEvent } from './auth.ts';
+import { httpErrorHandler, errorToResponse } from './errors.ts';
+import type { Operation, OperationRequest } from './operation.ts';
+import type { HttpResult } from './response.ts';
+
+export interface HttpHandlerOptions {
+  /** Largest accepted request body, in bytes (413 above). */
+  maxBodyBytes: number;
+  /** Renders errors (the public pages answer HTML to browsers). */
+  renderError?: (error: unknown, event: APIGatewayProxyEventV2) => HttpResult;
+}
+
+/** Turns zod issues into the `details` of a 422: where and what. */
+export function issuesOf(error: z.ZodError, where: string) {
+  return error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+}
+
+function validate<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`invalid ${where}`, issuesOf(result.error, where));
+  return result.data;
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+}
+
+function rawBody(event: APIGatewayProxyEventV2): Buffer | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** Reads the body as the contract allows: JSON, an HTML form post, or CSV text. */
+export function readBody(
+  event: APIGatewayProxyEventV2,
+  accepted: readonly ('json' | 'form' | 'csv')[],
+  maxBytes: number,
+): unknown {
+  const raw = rawBody(event);
+  if (raw === undefined) return undefined;
+  if (raw.byteLength > maxBytes) {
+    throw new PayloadTooLargeError(`the request body is larger than ${Math.floor(maxBytes / 1024)} KB`);
+  }
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const text = raw.toString('utf8');
+  if ((type === 'application/json' || type.endsWith('+json')) && accepted.includes('json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new BadRequestError('the request body is not valid JSON');
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded' && accepted.includes('form')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (type === 'text/csv' && accepted.includes('csv')) return text;
+  const names = { json: 'application/json', form: 'application/x-www-form-urlencoded', csv: 'text/csv' };
+  throw new UnsupportedMediaTypeError(`send the body as ${accepted.map((a) => names[a]).join(' or ')}`);
+}
+
+/**
+ * Builds a parsed, validated request for an operation: the validation at the edge. The domain
+ * receives typed values only.
+ */
+export function parseRequest(
+  operation: Operation,
+  route: Pick<Route, 'auth'>,
+  event: APIGatewayProxyEventV2,
+  maxBodyBytes: number,
+): OperationRequest<typeof operation.contract> {
+  const { contract } = operation;
+  let user: User | undefined;
+  if (route.auth === 'rep') {
+    user = userFromEvent(event as never);
+    if (contract.managersOnly && !user.manager) throw new ForbiddenError('only managers can do this');
+  }
+  const params = contract.params ? validate(contract.params, event.pathParameters ?? {}, 'path') : undefined;
+  const query = contract.query ? validate(contract.query, event.queryStringParameters ?? {}, 'query') : undefined;
+  let body: unknown;
+  if (contract.body) {
+    const parsed = readBody(event, contract.bodyTypes ?? ['json'], maxBodyBytes);
+    if (parsed === undefined) throw new ValidationError('a request body is required');
+    body = validate(contract.body, parsed, 'body');
+  } else if (rawBody(event) !== undefined && (rawBody(event)?.byteLength ?? 0) > maxBodyBytes) {
+    throw new PayloadTooLargeError(`the request body is larger than ${Math.floor(maxBodyBytes / 1024)} KB`);
+  }
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return { params, query, body, user: user as User, headers, event } as OperationRequest<typeof contract>;
+}
+
+/**
+ * The Lambda handler of an HTTP function: finds the operation from API Gateway's `routeKey`,
+ * validates the request against its contract and runs it. The error handler is registered last.
+ */
+export function httpHandler<F extends FunctionName>(
+  fn: F,
+  operations: Record<string, Operation>,
+  options: HttpHandlerOptions,
+) {
+  const table = new Map<string, { auth: Auth; operation: Operation }>();
+  for (const route of routesOf(fn)) {
+    const operation = operations[route.operation];
+    if (!operation) throw new Error(`route ${routeKey(route)} has no operation ${route.operation} in ${fn}`);
+    table.set(routeKey(route), { auth: route.auth, operation });
+  }
+  return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
+    .use(httpErrorHandler(options.renderError ?? errorToResponse))
+    .handler(async (event) => {
+      const entry = table.get(event.routeKey);
+      if (!entry) throw new NotFoundError('no such route');
+      const request = parseRequest(entry.operation, entry, event, options.maxBodyBytes);
+      return entry.operation.handle(request);
+    });
+}

@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { User } from './auth.ts';
+import type { HttpResult } from './response.ts';
+
+/** What a route accepts and answers: validates requests and describes them in OpenAPI. */
+export interface Contract {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  /** The request body: JSON (default), also accepted as an HTML form post when `form` is set. */
+  body?: z.ZodType;
+  bodyTypes?: ('json' | 'form' | 'csv')[];
+  /** Success status (200 by default) and its body: a schema (JSON) or a media type. */
+  status?: number;
+  response: z.ZodType | { mediaType: string; description: string };
+  /** Error statuses this route can answer, beyond the ones every route can (400, 401, 422, 500). */
+  errors?: number[];
+  /** Request headers the route reads. */
+  headers?: Record<string, string>;
+  managersOnly?: boolean;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface OperationRequest<C extends Contract> {
+  params: Infer<C['params']>;
+  query: Infer<C['query']>;
+  body: Infer<C['body']>;
+  /** Present on rep routes (the JWT authorizer guarantees it); absent on public routes. */
+  user: User;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface Operation<C extends Contract = Contract> {
+  contract: C;
+  handle: (request: OperationRequest<C>) => Promise<HttpResult>;
+}
+
+export function defineOperation<const C extends Contract>(
+  contract: C,
+  handle: (request: OperationRequest<C>) => Promise<HttpResult>,
+): Operation<C> {
+  return { contract, handle };
+}

@@ -1,0 +1,108 @@
+/**
+ * The single table's keys: the only module that spells key strings. Everything else asks it.
+ *
+ * Base table: PK / SK. Global secondary indexes (all project every attribute):
+ *   byOwner    GSI1PK / GSI1SK   OWNER#<userId> and OBSERVER#<userId> → deals (closeDate order)
+ *   byPipeline GSI2PK / GSI2SK   PIPELINE#<pipelineId> → deals (closeDate order)
+ *   byStage    GSI3PK / GSI3SK   STAGE#<pipelineId>#<stageId> → deals (closeDate order)
+ *   byType     GSI4PK / GSI4SK   TYPE#<entity> → every item of an entity (collections, all deals)
+ *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal)
+ *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by validUntil
+ */
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+export const TABLE_KEYS = { partition: 'PK', sort: 'SK' } as const;
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const INDEXES = {
+  byOwner: { partition: 'GSI1PK', sort: 'GSI1SK' },
+  byPipeline: { partition: 'GSI2PK', sort: 'GSI2SK' },
+  byStage: { partition: 'GSI3PK', sort: 'GSI3SK' },
+  byType: { partition: 'GSI4PK', sort: 'GSI4SK' },
+  byAlias: { partition: 'GSI5PK', sort: 'GSI5SK' },
+  byExpiry: { partition: 'GSI6PK', sort: 'GSI6SK' },
+} as const;
+export type IndexName = keyof typeof INDEXES;
+
+export type Entity = 'Pipeline' | 'Contact' | 'Company' | 'Product' | 'Deal' | 'DealObserver' | 'Event' | 'Settings';
+
+export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
+
+const collectionPrefix: Record<Collection, string> = {
+  Pipeline: 'PIPELINE',
+  Contact: 'CONTACT',
+  Company: 'COMPANY',
+  Product: 'PRODUCT',
+};
+
+export const keys = {
+  /** Pipelines, contacts, companies, products: one item each, listed through byType in id order. */
+  record(collection: Collection, id: string): Key {
+    const prefix = collectionPrefix[collection];
+    return { PK: `${prefix}#${id}`, SK: prefix };
+  },
+  recordIndex(collection: Collection, id: string) {
+    return { GSI4PK: `TYPE#${collection}`, GSI4SK: id };
+  },
+  collectionPartition(collection: Collection): string {
+    return `TYPE#${collection}`;
+  },
+
+  /** Settings singleton (the default pipeline's id, ...). */
+  settings(): Key {
+    return { PK: 'SETTINGS', SK: 'SETTINGS' };
+  },
+
+  deal(id: string): Key {
+    return { PK: `DEAL#${id}`, SK: 'DEAL' };
+  },
+  /** The sort value every deal index shares: close date, then id for uniqueness. */
+  dealSort(closeDate: string, id: string): string {
+    return `${closeDate}#${id}`;
+  },
+  dealIndexes(deal: { id: string; ownerId: string; pipelineId: string; stageId: string; closeDate: string }) {
+    const sort = keys.dealSort(deal.closeDate, deal.id);
+    return {
+      GSI1PK: keys.ownerPartition(deal.ownerId),
+      GSI1SK: sort,
+      GSI2PK: keys.pipelinePartition(deal.pipelineId),
+      GSI2SK: sort,
+      GSI3PK: keys.stagePartition(deal.pipelineId, deal.stageId),
+      GSI3SK: sort,
+      GSI4PK: keys.collectionPartitionOfDeals(),
+      GSI4SK: sort,
+    };
+  },
+  ownerPartition: (userId: string) => `OWNER#${userId}`,
+  observerPartition: (userId: string) => `OBSERVER#${userId}`,
+  pipelinePartition: (pipelineId: string) => `PIPELINE#${pipelineId}`,
+  stagePartition: (pipelineId: string, stageId: string) => `STAGE#${pipelineId}#${stageId}`,
+  collectionPartitionOfDeals: () => 'TYPE#Deal',
+
+  /** One item per observer of a deal, so a rep finds the deals they observe through byOwner. */
+  dealObserver(dealId: string, userId: string): Key {
+    return { PK: `DEAL#${dealId}`, SK: `OBSERVER#${userId}` };
+  },
+  dealObserverIndex(dealId: string, userId: string, closeDate: string) {
+    return { GSI1PK: keys.observerPartition(userId), GSI1SK: keys.dealSort(closeDate, dealId) };
+  },
+
+  /** Events live under their deal, sorted by time (ULIDs sort by creation time). */
+  event(dealId: string, eventId: string): Key {
+    return { PK: `DEAL#${dealId}`, SK: `EVENT#${eventId}` };
+  },
+  eventPrefix: () => 'EVENT#',
+  observerPrefix: () => 'OBSERVER#',
+  dealPartition: (dealId: string) => `DEAL#${dealId}`,
+};
+
+/** The table definition shared by the local runner, the tests and the CDK stack. */
+export const tableDefinition = {
+  partitionKey: TABLE_KEYS.partition,
+  sortKey: TABLE_KEYS.sort,
+  indexes: Object.entries(INDEXES).map(([name, k]) => ({ name: name as IndexName, ...k })),
+  ttlAttribute: TTL_ATTRIBUTE,
+};

@@ -1,0 +1,65 @@
+/**
+ * The route table: the one list of HTTP routes. The CDK stack builds the HTTP API from it and the
+ * local runner serves it, so a route cannot exist in one and not the other. Each route names the
+ * Lambda function that serves it and whether API Gateway's JWT authorizer guards it.
+ *
+ * `operation` names the implementation inside the function and the contract (schemas) that
+ * validates the request and documents it in OpenAPI.
+ */
+export type FunctionName = 'api' | 'pages' | 'documents';
+export type Auth = 'rep' | 'public';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  path: string;
+  fn: FunctionName;
+  auth: Auth;
+  operation: string;
+}
+
+export const routes = [
+  { method: 'GET', path: '/openapi.json', fn: 'api', auth: 'public', operation: 'getOpenApi' },
+
+  { method: 'GET', path: '/pipelines', fn: 'api', auth: 'rep', operation: 'listPipelines' },
+  { method: 'POST', path: '/pipelines', fn: 'api', auth: 'rep', operation: 'createPipeline' },
+  { method: 'GET', path: '/pipelines/{id}', fn: 'api', auth: 'rep', operation: 'getPipeline' },
+  { method: 'PUT', path: '/pipelines/{id}', fn: 'api', auth: 'rep', operation: 'updatePipeline' },
+
+  { method: 'GET', path: '/contacts', fn: 'api', auth: 'rep', operation: 'listContacts' },
+  { method: 'POST', path: '/contacts', fn: 'api', auth: 'rep', operation: 'createContact' },
+  { method: 'GET', path: '/contacts/{id}', fn: 'api', auth: 'rep', operation: 'getContact' },
+  { method: 'PATCH', path: '/contacts/{id}', fn: 'api', auth: 'rep', operation: 'updateContact' },
+
+  { method: 'GET', path: '/companies', fn: 'api', auth: 'rep', operation: 'listCompanies' },
+  { method: 'POST', path: '/companies', fn: 'api', auth: 'rep', operation: 'createCompany' },
+  { method: 'GET', path: '/companies/{id}', fn: 'api', auth: 'rep', operation: 'getCompany' },
+  { method: 'PATCH', path: '/companies/{id}', fn: 'api', auth: 'rep', operation: 'updateCompany' },
+
+  { method: 'GET', path: '/products', fn: 'api', auth: 'rep', operation: 'listProducts' },
+  { method: 'POST', path: '/products', fn: 'api', auth: 'rep', operation: 'createProduct' },
+  { method: 'GET', path: '/products/{id}', fn: 'api', auth: 'rep', operation: 'getProduct' },
+  { method: 'PATCH', path: '/products/{id}', fn: 'api', auth: 'rep', operation: 'updateProduct' },
+
+  { method: 'GET', path: '/deals', fn: 'api', auth: 'rep', operation: 'listDeals' },
+  { method: 'POST', path: '/deals', fn: 'api', auth: 'rep', operation: 'createDeal' },
+  { method: 'GET', path: '/deals/{id}', fn: 'api', auth: 'rep', operation: 'getDeal' },
+  { method: 'PATCH', path: '/deals/{id}', fn: 'api', auth: 'rep', operation: 'updateDeal' },
+  { method: 'POST', path: '/deals/{id}/stage', fn: 'api', auth: 'rep', operation: 'moveDealStage' },
+  { method: 'PUT', path: '/deals/{id}/lines', fn: 'api', auth: 'rep', operation: 'replaceDealLines' },
+  { method: 'GET', path: '/deals/{id}/timeline', fn: 'api', auth: 'rep', operation: 'getDealTimeline' },
+  { method: 'POST', path: '/deals/{id}/comments', fn: 'api', auth: 'rep', operation: 'addDealComment' },
+] as const satisfies readonly Route[];
+
+export type RouteDef = (typeof routes)[number];
+export type OperationOf<F extends FunctionName> = Extract<RouteDef, { fn: F }>['operation'];
+
+/** API Gateway's route key: `GET /deals/{id}`. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** The functions that serve HTTP routes, each with its routes. */
+export function routesOf(fn: FunctionName): Route[] {
+  return routes.filter((r) => r.fn === fn);
+}
