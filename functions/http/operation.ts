@@ -37,7 +37,7 @@ export interface OperationRequest<C extends Contract> {
 
 export interface Operation<C extends Contract = Contract> {
   contract: C;
-  handle: (request: OperationRequest<C>) => Promise<HttpResult>;
+  handle(request: OperationRequest<C>): Promise<HttpResult>;
 }
 
 export function defineOperation<const C extends Contract>(

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Contract, Operation } from '#http/operation';
+import { routes } from '#infra/routes';
+import { ErrorBody } from '#schemas/common';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the zod schemas that validate the
+ * requests: the description cannot drift from the code.
+ */
+
+type JsonSchema = Record<string, unknown>;
+const PREFIX = '#/components/schemas/';
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Malformed request (JSON, cursor)',
+  401: 'Missing or invalid bearer token',
+  403: 'Reserved to managers or to the owner',
+  404: 'Not found (or not yours)',
+  409: 'Conflicts with the current state',
+  410: 'No longer available',
+  412: 'If-Match does not match the current version',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  422: 'Invalid input: details lists each problem',
+  500: 'Internal error',
+};
+
+function idOf(schema: z.ZodType): string | undefined {
+  const meta = z.globalRegistry.get(schema);
+  return typeof meta?.id === 'string' ? meta.id : undefined;
+}
+
+/** Converts a set of named schemas; nested schemas with an id become shared components. */
+function convert(named: Map<string, z.ZodType>, io: 'input' | 'output', components: Record<string, JsonSchema>) {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of named) if (!registry.has(schema)) registry.add(schema, { id });
+  const out = z.toJSONSchema(registry, { uri: (id) => `${PREFIX}${id}`, io, unrepresentable: 'any', target: 'draft-2020-12' });
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value && typeof value === 'object') {
+      const entries = Object.entries(value).filter(([k]) => k !== '$schema' && k !== '$id');
+      return Object.fromEntries(
+        entries.map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(`${PREFIX}__shared#/$defs/`, PREFIX) : rewrite(v)]),
+      );
+    }
+    return value;
+  };
+  for (const [id, schema] of Object.entries(out.schemas)) {
+    if (id === '__shared') {
+      const defs = (schema as { $defs?: Record<string, unknown> }).$defs ?? {};
+      for (const [defId, def] of Object.entries(defs)) components[defId] ??= rewrite(def) as JsonSchema;
+    } else {
+      components[id] ??= rewrite(schema) as JsonSchema;
+    }
+  }
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    schema: s,
+  }));
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function buildOpenApi(operations: Record<string, Operation<Contract>>, info: { version: string; serverUrl?: string }) {
+  const requests = new Map<string, z.ZodType>();
+  const responses = new Map<string, z.ZodType>([['Error', ErrorBody]]);
+  const refs = new Map<string, { request?: string; response?: string }>();
+  for (const route of routes) {
+    const op = operations[route.operation];
+    if (!op) continue;
+    const { body, response } = op.contract;
+    const entry: { request?: string; response?: string } = {};
+    if (body) {
+      entry.request = idOf(body) ?? `${capital(route.operation)}Request`;
+      requests.set(entry.request, body);
+    }
+    if ('safeParse' in response) {
+      entry.response = idOf(response) ?? `${capital(route.operation)}Response`;
+      responses.set(entry.response, response);
+    }
+    refs.set(route.operation, entry);
+  }
+  const components: Record<string, JsonSchema> = {};
+  convert(responses, 'output', components);
+  convert(requests, 'input', components);
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const op = operations[route.operation];
+    if (!op) continue;
+    const c = op.contract;
+    const ref = refs.get(route.operation) ?? {};
+    const status = String(c.status ?? 200);
+    const success =
+      'safeParse' in c.response
+        ? { description: c.summary, content: { 'application/json': { schema: { $ref: `${PREFIX}${ref.response}` } } } }
+        : { description: c.response.description, content: { [c.response.mediaType]: { schema: { type: 'string' } } } };
+    const errorStatuses = new Set([400, 422, 500, ...(route.auth === 'rep' ? [401] : []), ...(c.body ? [413, 415] : []), ...(c.errors ?? [])]);
+    const errorResponses = Object.fromEntries(
+      [...errorStatuses].sort().map((s) => [
+        String(s),
+        { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: { $ref: `${PREFIX}Error` } } } },
+      ]),
+    );
+    const headerParams = Object.entries(c.headers ?? {}).map(([name, description]) => ({
+      name,
+      in: 'header',
+      required: false,
+      description,
+      schema: { type: 'string' },
+    }));
+    const bodyTypes = c.bodyTypes ?? ['json'];
+    const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded', csv: 'text/csv' };
+    paths[route.path] ??= {};
+    const pathItem = paths[route.path] as Record<string, unknown>;
+    pathItem[route.method.toLowerCase()] = {
+      operationId: route.operation,
+      summary: c.summary,
+      ...(c.description ? { description: c.description } : {}),
+      ...(c.tags ? { tags: c.tags } : {}),
+      ...(route.auth === 'rep' ? {} : { security: [] }),
+      parameters: [...parameters(c.params, 'path'), ...parameters(c.query, 'query'), ...headerParams],
+      ...(ref.request
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                bodyTypes.map((t) => [mediaTypes[t], { schema: t === 'csv' ? { type: 'string' } : { $ref: `${PREFIX}${ref.request}` } }]),
+              ),
+            },
+          }
+        : {}),
+      responses: { [status]: success, ...errorResponses },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Closer API',
+      version: info.version,
+      description: 'Deals, pipelines and quotes. Money is in integer minor units with an ISO 4217 currency; ids are ULIDs.',
+    },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

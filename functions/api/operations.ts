@@ -1,0 +1,30 @@
+import type { Contract, Operation } from '#http/operation';
+import { defineOperation } from '#http/operation';
+import { json } from '#http/response';
+import type { OperationOf } from '#infra/routes';
+import { z } from 'zod';
+import * as catalog from './catalog.ts';
+import * as deals from './deals.ts';
+import { buildOpenApi } from './openapi.ts';
+import * as pipelines from './pipelines.ts';
+
+/** Every operation the `api` function serves; the type makes a route without one a compile error. */
+type ApiOperations = Record<Exclude<OperationOf<'api'>, 'getOpenApi'>, Operation<Contract>>;
+
+export const apiOperations = { ...catalog, ...pipelines, ...deals } satisfies ApiOperations;
+
+let document: ReturnType<typeof buildOpenApi> | undefined;
+
+export const getOpenApi = defineOperation(
+  {
+    summary: 'This API description (OpenAPI 3.1)',
+    tags: ['meta'],
+    response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
+  },
+  async () => {
+    document ??= buildOpenApi(operations, { version: '0.1.0' });
+    return json(200, document);
+  },
+);
+
+export const operations: Record<OperationOf<'api'>, Operation<Contract>> = { ...apiOperations, getOpenApi };

@@ -1,0 +1,54 @@
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, table } from './client.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Attributes that exist for the table's sake and never reach a client. */
+const INTERNAL = /^(PK|SK|GSI\d+PK|GSI\d+SK|entity|expiresAt|_.*)$/;
+
+export function toResource<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.test(k))) as T;
+}
+
+/**
+ * Runs a transaction and reports which items' conditions failed (by position), so each store
+ * function can turn that into the domain error that fits. Other failures propagate.
+ */
+export async function transact(items: TransactItem[]): Promise<{ ok: true } | { ok: false; failed: number[] }> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      if (failed.length > 0) return { ok: false, failed };
+    }
+    throw error;
+  }
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/** A Put inside a transaction, on this table. */
+export function put(item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): TransactItem {
+  return {
+    Put: {
+      TableName: table(),
+      Item: item,
+      ...(condition
+        ? {
+            ConditionExpression: condition.expression,
+            ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+            ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+          }
+        : {}),
+    },
+  };
+}

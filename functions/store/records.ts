@@ -1,0 +1,110 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '#domain/errors';
+import { db, table } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { isConditionFailure, put, toResource, transact } from './items.ts';
+import { type Collection, INDEXES, keys } from './keys.ts';
+
+/** Plain records (contacts, companies, products, pipelines): one item each, listed in id order. */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+const label: Record<Collection, string> = {
+  Pipeline: 'pipeline',
+  Contact: 'contact',
+  Company: 'company',
+  Product: 'product',
+};
+
+export function recordItem(collection: Collection, record: { id: string }, internal: Record<string, unknown> = {}) {
+  return { ...record, ...internal, ...keys.record(collection, record.id), ...keys.recordIndex(collection, record.id), entity: collection };
+}
+
+export async function getRecordItem(collection: Collection, id: string): Promise<Record<string, unknown> | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.record(collection, id), ConsistentRead: true }));
+  return out.Item;
+}
+
+export async function getRecord<T>(collection: Collection, id: string): Promise<T> {
+  const item = await getRecordItem(collection, id);
+  if (!item) throw new NotFoundError(`no ${label[collection]} ${id}`);
+  return toResource<T>(item);
+}
+
+/** Up to 100 records by id (BatchGet is a batch of GetItems); missing ids are simply absent. */
+export async function getRecords<T extends { id: string }>(collection: Collection, ids: readonly string[]): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)];
+  const found = await Promise.all(unique.map((id) => getRecordItem(collection, id)));
+  return new Map(found.flatMap((item) => (item ? [[item.id as string, toResource<T>(item)] as const] : [])));
+}
+
+export async function createRecord<T extends { id: string }>(collection: Collection, record: T): Promise<T> {
+  const result = await transact([
+    put(recordItem(collection, record), { expression: 'attribute_not_exists(PK)' }),
+  ]);
+  if (!result.ok) throw new Error(`duplicate ${label[collection]} id ${record.id}`);
+  return record;
+}
+
+/**
+ * Sets the given fields and removes the ones given as null, in one conditional update: concurrent
+ * patches of different fields never overwrite each other.
+ */
+export async function patchRecord<T>(
+  collection: Collection,
+  id: string,
+  patch: Record<string, unknown>,
+  now: string,
+): Promise<T> {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': now };
+  const sets = ['#updatedAt = :updatedAt'];
+  const removes: string[] = [];
+  for (const [i, [field, value]] of Object.entries(patch).entries()) {
+    if (value === undefined) continue;
+    names[`#f${i}`] = field;
+    if (value === null) removes.push(`#f${i}`);
+    else {
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  }
+  try {
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.record(collection, id),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toResource<T>(out.Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) throw new NotFoundError(`no ${label[collection]} ${id}`);
+    throw error;
+  }
+}
+
+export async function listRecords<T>(collection: Collection, cursor: string | undefined, limit: number): Promise<Page<T>> {
+  const after = decodeCursor(cursor);
+  const index = INDEXES.byType;
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byType',
+      KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partition, ...(after ? { '#sk': index.sort } : {}) },
+      ExpressionAttributeValues: { ':pk': keys.collectionPartition(collection), ...(after ? { ':after': after } : {}) },
+      Limit: limit,
+    }),
+  );
+  const items = (out.Items ?? []).map((i) => toResource<T>(i));
+  const last = out.Items?.at(-1);
+  return out.LastEvaluatedKey && last ? { items, nextCursor: encodeCursor(String(last[index.sort])) } : { items };
+}
