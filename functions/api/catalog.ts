@@ -1,6 +1,16 @@
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
-import { Company, CompanyInput, CompanyPatch, Contact, ContactInput, ContactPatch, Product, ProductInput, ProductPatch } from '#schemas/catalog';
+import {
+  Company,
+  CompanyInput,
+  CompanyPatch,
+  Contact,
+  ContactInput,
+  ContactPatch,
+  Product,
+  ProductInput,
+  ProductPatch,
+} from '#schemas/catalog';
 import { IdParams, ListQuery, page } from '#schemas/common';
 import { assertExists, createEntry, getEntry, listEntries, updateEntry } from '#services/catalog';
 
@@ -23,7 +33,14 @@ export const getContact = defineOperation(
 );
 
 export const updateContact = defineOperation(
-  { summary: 'Update a contact (null removes a field)', tags: ['contacts'], params: IdParams, body: ContactPatch, response: Contact, errors: [404] },
+  {
+    summary: 'Update a contact (null removes a field)',
+    tags: ['contacts'],
+    params: IdParams,
+    body: ContactPatch,
+    response: Contact,
+    errors: [404],
+  },
   async ({ params, body }) => {
     await getEntry('Contact', params.id);
     await assertExists('Company', body.companyId, 'body.companyId');
@@ -47,7 +64,14 @@ export const getCompany = defineOperation(
 );
 
 export const updateCompany = defineOperation(
-  { summary: 'Update a company (null removes a field)', tags: ['companies'], params: IdParams, body: CompanyPatch, response: Company, errors: [404] },
+  {
+    summary: 'Update a company (null removes a field)',
+    tags: ['companies'],
+    params: IdParams,
+    body: CompanyPatch,
+    response: Company,
+    errors: [404],
+  },
   async ({ params, body }) => json(200, await updateEntry('Company', params.id, body)),
 );
 
@@ -57,7 +81,15 @@ export const listProducts = defineOperation(
 );
 
 export const createProduct = defineOperation(
-  { summary: 'Create a product (managers)', tags: ['products'], body: ProductInput, status: 201, response: Product, managersOnly: true, errors: [403] },
+  {
+    summary: 'Create a product (managers)',
+    tags: ['products'],
+    body: ProductInput,
+    status: 201,
+    response: Product,
+    managersOnly: true,
+    errors: [403],
+  },
   async ({ body }) => json(201, await createEntry('Product', body)),
 );
 
@@ -67,6 +99,14 @@ export const getProduct = defineOperation(
 );
 
 export const updateProduct = defineOperation(
-  { summary: 'Update a product (managers)', tags: ['products'], params: IdParams, body: ProductPatch, response: Product, managersOnly: true, errors: [403, 404] },
+  {
+    summary: 'Update a product (managers)',
+    tags: ['products'],
+    params: IdParams,
+    body: ProductPatch,
+    response: Product,
+    managersOnly: true,
+    errors: [403, 404],
+  },
   async ({ params, body }) => json(200, await updateEntry('Product', params.id, body)),
 );

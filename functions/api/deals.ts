@@ -2,7 +2,16 @@ import { ValidationError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { IdParams, ListQuery, page } from '#schemas/common';
-import { CommentInput, Deal, DealEvent, DealInput, DealListQuery, DealPatch, LinesInput, StageMove } from '#schemas/deals';
+import {
+  CommentInput,
+  Deal,
+  DealEvent,
+  DealInput,
+  DealListQuery,
+  DealPatch,
+  LinesInput,
+  StageMove,
+} from '#schemas/deals';
 import {
   commentOnDeal,
   createDeal as create,
@@ -19,7 +28,9 @@ function versionFrom(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match?.[1]) {
-    throw new ValidationError('If-Match must be the deal version', [{ path: 'headers.if-match', message: 'expected a number such as "3"' }]);
+    throw new ValidationError('If-Match must be the deal version', [
+      { path: 'headers.if-match', message: 'expected a number such as "3"' },
+    ]);
   }
   return Number(match[1]);
 }
@@ -103,12 +114,27 @@ export const replaceDealLines = defineOperation(
 );
 
 export const getDealTimeline = defineOperation(
-  { summary: "A deal's events, newest first", tags: ['deals'], params: IdParams, query: ListQuery, response: page(DealEvent), errors: [404] },
-  async ({ params, query, user }) => json(200, await dealTimeline(params.id, user, query.cursor, query.limit ?? 50)),
+  {
+    summary: "A deal's events, newest first",
+    tags: ['deals'],
+    params: IdParams,
+    query: ListQuery,
+    response: page(DealEvent),
+    errors: [404],
+  },
+  async ({ params, query, user }) =>
+    json(200, await dealTimeline(params.id, user, query.cursor, query.limit ?? 50)),
 );
 
 export const addDealComment = defineOperation(
-  { summary: 'Comment on a deal (lands in its timeline)', tags: ['deals'], params: IdParams, body: CommentInput, status: 201, response: DealEvent, errors: [404] },
+  {
+    summary: 'Comment on a deal (lands in its timeline)',
+    tags: ['deals'],
+    params: IdParams,
+    body: CommentInput,
+    status: 201,
+    response: DealEvent,
+    errors: [404],
+  },
   async ({ params, body, user }) => json(201, await commentOnDeal(params.id, body.text, user)),
 );
-

@@ -31,16 +31,28 @@ function idOf(schema: z.ZodType): string | undefined {
 }
 
 /** Converts a set of named schemas; nested schemas with an id become shared components. */
-function convert(named: Map<string, z.ZodType>, io: 'input' | 'output', components: Record<string, JsonSchema>) {
+function convert(
+  named: Map<string, z.ZodType>,
+  io: 'input' | 'output',
+  components: Record<string, JsonSchema>,
+) {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of named) if (!registry.has(schema)) registry.add(schema, { id });
-  const out = z.toJSONSchema(registry, { uri: (id) => `${PREFIX}${id}`, io, unrepresentable: 'any', target: 'draft-2020-12' });
+  const out = z.toJSONSchema(registry, {
+    uri: (id) => `${PREFIX}${id}`,
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  });
   const rewrite = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(rewrite);
     if (value && typeof value === 'object') {
       const entries = Object.entries(value).filter(([k]) => k !== '$schema' && k !== '$id');
       return Object.fromEntries(
-        entries.map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(`${PREFIX}__shared#/$defs/`, PREFIX) : rewrite(v)]),
+        entries.map(([k, v]) => [
+          k,
+          k === '$ref' && typeof v === 'string' ? v.replace(`${PREFIX}__shared#/$defs/`, PREFIX) : rewrite(v),
+        ]),
       );
     }
     return value;
@@ -72,7 +84,10 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export function buildOpenApi(operations: Record<string, Operation<Contract>>, info: { version: string; serverUrl?: string }) {
+export function buildOpenApi(
+  operations: Record<string, Operation<Contract>>,
+  info: { version: string; serverUrl?: string },
+) {
   const requests = new Map<string, z.ZodType>();
   const responses = new Map<string, z.ZodType>([['Error', ErrorBody]]);
   const refs = new Map<string, { request?: string; response?: string }>();
@@ -104,13 +119,29 @@ export function buildOpenApi(operations: Record<string, Operation<Contract>>, in
     const status = String(c.status ?? 200);
     const success =
       'safeParse' in c.response
-        ? { description: c.summary, content: { 'application/json': { schema: { $ref: `${PREFIX}${ref.response}` } } } }
-        : { description: c.response.description, content: { [c.response.mediaType]: { schema: { type: 'string' } } } };
-    const errorStatuses = new Set([400, 422, 500, ...(route.auth === 'rep' ? [401] : []), ...(c.body ? [413, 415] : []), ...(c.errors ?? [])]);
+        ? {
+            description: c.summary,
+            content: { 'application/json': { schema: { $ref: `${PREFIX}${ref.response}` } } },
+          }
+        : {
+            description: c.response.description,
+            content: { [c.response.mediaType]: { schema: { type: 'string' } } },
+          };
+    const errorStatuses = new Set([
+      400,
+      422,
+      500,
+      ...(route.auth === 'rep' ? [401] : []),
+      ...(c.body ? [413, 415] : []),
+      ...(c.errors ?? []),
+    ]);
     const errorResponses = Object.fromEntries(
       [...errorStatuses].sort().map((s) => [
         String(s),
-        { description: ERROR_TEXT[s] ?? 'Error', content: { 'application/json': { schema: { $ref: `${PREFIX}Error` } } } },
+        {
+          description: ERROR_TEXT[s] ?? 'Error',
+          content: { 'application/json': { schema: { $ref: `${PREFIX}Error` } } },
+        },
       ]),
     );
     const headerParams = Object.entries(c.headers ?? {}).map(([name, description]) => ({
@@ -121,7 +152,11 @@ export function buildOpenApi(operations: Record<string, Operation<Contract>>, in
       schema: { type: 'string' },
     }));
     const bodyTypes = c.bodyTypes ?? ['json'];
-    const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded', csv: 'text/csv' };
+    const mediaTypes = {
+      json: 'application/json',
+      form: 'application/x-www-form-urlencoded',
+      csv: 'text/csv',
+    };
     paths[route.path] ??= {};
     const pathItem = paths[route.path] as Record<string, unknown>;
     pathItem[route.method.toLowerCase()] = {
@@ -136,7 +171,10 @@ export function buildOpenApi(operations: Record<string, Operation<Contract>>, in
             requestBody: {
               required: true,
               content: Object.fromEntries(
-                bodyTypes.map((t) => [mediaTypes[t], { schema: t === 'csv' ? { type: 'string' } : { $ref: `${PREFIX}${ref.request}` } }]),
+                bodyTypes.map((t) => [
+                  mediaTypes[t],
+                  { schema: t === 'csv' ? { type: 'string' } : { $ref: `${PREFIX}${ref.request}` } },
+                ]),
               ),
             },
           }
@@ -149,7 +187,8 @@ export function buildOpenApi(operations: Record<string, Operation<Contract>>, in
     info: {
       title: 'Closer API',
       version: info.version,
-      description: 'Deals, pipelines and quotes. Money is in integer minor units with an ISO 4217 currency; ids are ULIDs.',
+      description:
+        'Deals, pipelines and quotes. Money is in integer minor units with an ISO 4217 currency; ids are ULIDs.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     security: [{ bearer: [] }],

@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import type { OperationOf } from '#infra/routes';
-import { z } from 'zod';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import { buildOpenApi } from './openapi.ts';

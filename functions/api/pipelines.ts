@@ -2,10 +2,20 @@ import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { IdParams, ListQuery, page } from '#schemas/common';
 import { Pipeline, PipelineInput } from '#schemas/pipelines';
-import { createPipeline as create, getPipeline as get, listPipelines as list, updatePipeline as update } from '#services/pipelines';
+import {
+  createPipeline as create,
+  getPipeline as get,
+  listPipelines as list,
+  updatePipeline as update,
+} from '#services/pipelines';
 
 export const listPipelines = defineOperation(
-  { summary: 'List pipelines (the default one is created on first use)', tags: ['pipelines'], query: ListQuery, response: page(Pipeline) },
+  {
+    summary: 'List pipelines (the default one is created on first use)',
+    tags: ['pipelines'],
+    query: ListQuery,
+    response: page(Pipeline),
+  },
   async ({ query }) => json(200, await list(query.cursor, query.limit ?? 50)),
 );
 
@@ -29,7 +39,8 @@ export const getPipeline = defineOperation(
 
 export const updatePipeline = defineOperation(
   {
-    summary: 'Replace a pipeline definition: stages (order, name, probability, kind), custom fields, quote hooks (managers)',
+    summary:
+      'Replace a pipeline definition: stages (order, name, probability, kind), custom fields, quote hooks (managers)',
     description: 'Stages keep their ids; removing a stage that still holds deals answers 409.',
     tags: ['pipelines'],
     params: IdParams,

@@ -56,7 +56,8 @@ export function resolveLines(
     }
     const name = input.name ?? product?.name;
     const unitPrice = input.unitPrice ?? product?.unitPrice;
-    if (name === undefined) problems.push({ path: `${path}.${i}.name`, message: 'a name or a productId is required' });
+    if (name === undefined)
+      problems.push({ path: `${path}.${i}.name`, message: 'a name or a productId is required' });
     if (unitPrice === undefined) {
       problems.push({ path: `${path}.${i}.unitPrice`, message: 'a unitPrice or a productId is required' });
     }
@@ -113,7 +114,9 @@ export function mergeCustomFields(
       (def.type === 'select' && typeof value === 'string' && (def.options ?? []).includes(value));
     if (!ok) {
       const expected =
-        def.type === 'select' ? `one of ${(def.options ?? []).map((o) => `"${o}"`).join(', ')}` : `a ${def.type}`;
+        def.type === 'select'
+          ? `one of ${(def.options ?? []).map((o) => `"${o}"`).join(', ')}`
+          : `a ${def.type}`;
       problems.push({ path, message: `must be ${expected}` });
       continue;
     }
@@ -142,7 +145,8 @@ export function derive(deal: Deal, stage: Stage, now: string): Deal {
     ]);
   }
   const status = stage.kind;
-  const closedAt = status === 'open' ? undefined : deal.status === status && deal.closedAt ? deal.closedAt : now;
+  const closedAt =
+    status === 'open' ? undefined : deal.status === status && deal.closedAt ? deal.closedAt : now;
   const next: Deal = { ...deal, amount, status, weightedAmount: percentOf(amount, deal.probability) };
   if (closedAt) next.closedAt = closedAt;
   else delete next.closedAt;
@@ -163,15 +167,23 @@ export function createDeal(input: DealInput, ctx: CreateContext): Deal {
   const { pipeline, user } = ctx;
   const stageId = input.stageId ?? pipeline.stages[0]?.id;
   const stage = stageId ? findStage(pipeline, stageId) : undefined;
-  if (!stage) throw new ValidationError('unknown stage', [{ path: 'body.stageId', message: `no stage "${stageId}" in this pipeline` }]);
+  if (!stage)
+    throw new ValidationError('unknown stage', [
+      { path: 'body.stageId', message: `no stage "${stageId}" in this pipeline` },
+    ]);
   const ownerId = input.ownerId ?? user.id;
-  if (ownerId !== user.id && !user.manager) throw new ForbiddenError('only managers can create deals for someone else');
+  if (ownerId !== user.id && !user.manager)
+    throw new ForbiddenError('only managers can create deals for someone else');
   if (stage.kind === 'lost' && !input.lossReason) {
-    throw new ValidationError('a loss reason is required for a lost stage', [{ path: 'body.lossReason', message: 'is required' }]);
+    throw new ValidationError('a loss reason is required for a lost stage', [
+      { path: 'body.lossReason', message: 'is required' },
+    ]);
   }
   const lines = input.lines ?? [];
   if (lines.length > 0 && input.amount !== undefined) {
-    throw new ValidationError('amount is computed from lines', [{ path: 'body.amount', message: 'omit it when giving lines' }]);
+    throw new ValidationError('amount is computed from lines', [
+      { path: 'body.amount', message: 'omit it when giving lines' },
+    ]);
   }
   const currency = input.currency ?? ctx.defaultCurrency;
   const { lines: _lines, stageId: _stage, pipelineId: _pipeline, customFields, ...fields } = input;
@@ -244,17 +256,28 @@ export const TRACKED_FIELDS = [
 export function applyPatch(deal: Deal, patch: DealPatch, ctx: PatchContext): Deal {
   const stage = findStage(ctx.pipeline, deal.stageId);
   if (!stage) throw new ValidationError('the deal stage no longer exists in its pipeline');
-  if (patch.ownerId !== undefined && patch.ownerId !== deal.ownerId && !ctx.user.manager && ctx.user.id !== deal.ownerId) {
+  if (
+    patch.ownerId !== undefined &&
+    patch.ownerId !== deal.ownerId &&
+    !ctx.user.manager &&
+    ctx.user.id !== deal.ownerId
+  ) {
     throw new ForbiddenError('only the owner or a manager can hand a deal over');
   }
   if (patch.amount !== undefined && deal.lines.length > 0) {
-    throw new ValidationError('amount is computed from lines', [{ path: 'body.amount', message: 'the deal has lines' }]);
+    throw new ValidationError('amount is computed from lines', [
+      { path: 'body.amount', message: 'the deal has lines' },
+    ]);
   }
   if (patch.lossReason !== undefined && patch.lossReason !== null && stage.kind !== 'lost') {
-    throw new ValidationError('only a lost deal has a loss reason', [{ path: 'body.lossReason', message: 'move the deal to a lost stage' }]);
+    throw new ValidationError('only a lost deal has a loss reason', [
+      { path: 'body.lossReason', message: 'move the deal to a lost stage' },
+    ]);
   }
   if (patch.lossReason === null && stage.kind === 'lost') {
-    throw new ValidationError('a lost deal needs a loss reason', [{ path: 'body.lossReason', message: 'is required' }]);
+    throw new ValidationError('a lost deal needs a loss reason', [
+      { path: 'body.lossReason', message: 'is required' },
+    ]);
   }
   const next: Record<string, unknown> = { ...deal };
   const { customFields, ...rest } = patch;
@@ -263,7 +286,9 @@ export function applyPatch(deal: Deal, patch: DealPatch, ctx: PatchContext): Dea
     else if (value !== undefined) next[field] = value;
   }
   if (customFields) {
-    next.customFields = mergeCustomFields(ctx.pipeline.customFields, deal.customFields, customFields, { requireAll: false });
+    next.customFields = mergeCustomFields(ctx.pipeline.customFields, deal.customFields, customFields, {
+      requireAll: false,
+    });
   }
   const owner = next.ownerId as string;
   next.observerIds = [...new Set(next.observerIds as string[])].filter((id) => id !== owner);
@@ -272,9 +297,17 @@ export function applyPatch(deal: Deal, patch: DealPatch, ctx: PatchContext): Dea
 }
 
 /** Any stage at any time; a lost stage needs a loss reason. Probability resets to the stage's. */
-export function moveToStage(deal: Deal, move: StageMove, pipeline: Pipeline, now: string): { deal: Deal; from: Stage | undefined; to: Stage } {
+export function moveToStage(
+  deal: Deal,
+  move: StageMove,
+  pipeline: Pipeline,
+  now: string,
+): { deal: Deal; from: Stage | undefined; to: Stage } {
   const to = findStage(pipeline, move.stageId);
-  if (!to) throw new ValidationError('unknown stage', [{ path: 'body.stageId', message: `no stage "${move.stageId}" in this pipeline` }]);
+  if (!to)
+    throw new ValidationError('unknown stage', [
+      { path: 'body.stageId', message: `no stage "${move.stageId}" in this pipeline` },
+    ]);
   if (to.kind === 'lost' && !move.lossReason) {
     throw new ValidationError('a loss reason is required to move a deal to a lost stage', [
       { path: 'body.lossReason', message: 'is required' },
@@ -292,5 +325,8 @@ export function searchText(deal: Pick<Deal, 'name' | 'source' | 'competitor' | '
 }
 
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }

@@ -69,8 +69,14 @@ const PCT_DIGITS = 2;
 const RATE_DIGITS = 3;
 
 export function lineTotals(line: PricedLine): LineTotals {
-  const gross = roundDiv(scaled(line.quantity, QTY_DIGITS) * BigInt(line.unitPrice), 10n ** BigInt(QTY_DIGITS));
-  const discount = roundDiv(gross * scaled(line.discountPercent, PCT_DIGITS), 100n * 10n ** BigInt(PCT_DIGITS));
+  const gross = roundDiv(
+    scaled(line.quantity, QTY_DIGITS) * BigInt(line.unitPrice),
+    10n ** BigInt(QTY_DIGITS),
+  );
+  const discount = roundDiv(
+    gross * scaled(line.discountPercent, PCT_DIGITS),
+    100n * 10n ** BigInt(PCT_DIGITS),
+  );
   return { gross: Number(gross), discount: Number(discount), net: Number(gross - discount) };
 }
 
@@ -120,7 +126,9 @@ export function computeTotals(lines: readonly PricedLine[], discountPercent = 0)
   );
   const taxes = rates.map((rate, i) => {
     const base = (byRate.get(rate) ?? 0) - (shares[i] ?? 0);
-    const amount = Number(roundDiv(BigInt(base) * scaled(rate, RATE_DIGITS), 100n * 10n ** BigInt(RATE_DIGITS)));
+    const amount = Number(
+      roundDiv(BigInt(base) * scaled(rate, RATE_DIGITS), 100n * 10n ** BigInt(RATE_DIGITS)),
+    );
     return { rate, base, amount };
   });
   const total = net + taxes.reduce((a, t) => a + t.amount, 0);

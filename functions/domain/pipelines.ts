@@ -3,7 +3,13 @@ import { ValidationError } from './errors.ts';
 
 /** The default pipeline of the brief, with names in English and French. */
 export function defaultPipelineInput(): PipelineInput {
-  const stage = (id: string, en: string, fr: string, probability: number, kind: Stage['kind']): StageInput => ({
+  const stage = (
+    id: string,
+    en: string,
+    fr: string,
+    probability: number,
+    kind: Stage['kind'],
+  ): StageInput => ({
     id,
     name: en,
     names: { en, fr },
@@ -41,7 +47,9 @@ export function slugify(name: string): string {
 function assignStageIds(stages: StageInput[]): Stage[] {
   const taken = new Set(stages.flatMap((s) => (s.id ? [s.id] : [])));
   if (taken.size !== stages.filter((s) => s.id).length) {
-    throw new ValidationError('stage ids must be unique', [{ path: 'body.stages', message: 'duplicate stage id' }]);
+    throw new ValidationError('stage ids must be unique', [
+      { path: 'body.stages', message: 'duplicate stage id' },
+    ]);
   }
   return stages.map((s, i) => {
     if (s.id) return { ...s, id: s.id };
@@ -82,7 +90,8 @@ export function buildPipelineDefinition(input: PipelineInput) {
   const customFields = input.customFields ?? [];
   const keys = new Set<string>();
   for (const [i, f] of customFields.entries()) {
-    if (keys.has(f.key)) problems.push({ path: `body.customFields.${i}.key`, message: `duplicate key "${f.key}"` });
+    if (keys.has(f.key))
+      problems.push({ path: `body.customFields.${i}.key`, message: `duplicate key "${f.key}"` });
     keys.add(f.key);
   }
   if (problems.length > 0) throw new ValidationError('invalid pipeline', problems);

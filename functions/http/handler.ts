@@ -11,7 +11,7 @@ import {
 } from '#domain/errors';
 import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#infra/routes';
 import { type User, userFromEvent } from './auth.ts';
-import { httpErrorHandler, errorToResponse } from './errors.ts';
+import { errorToResponse, httpErrorHandler } from './errors.ts';
 import type { Operation, OperationRequest } from './operation.ts';
 import type { HttpResult } from './response.ts';
 
@@ -90,7 +90,9 @@ export function parseRequest(
     if (contract.managersOnly && !user.manager) throw new ForbiddenError('only managers can do this');
   }
   const params = contract.params ? validate(contract.params, event.pathParameters ?? {}, 'path') : undefined;
-  const query = contract.query ? validate(contract.query, event.queryStringParameters ?? {}, 'query') : undefined;
+  const query = contract.query
+    ? validate(contract.query, event.queryStringParameters ?? {}, 'query')
+    : undefined;
   let body: unknown;
   if (contract.body) {
     const parsed = readBody(event, contract.bodyTypes ?? ['json'], maxBodyBytes);
@@ -99,7 +101,9 @@ export function parseRequest(
   } else if (rawBody(event) !== undefined && (rawBody(event)?.byteLength ?? 0) > maxBodyBytes) {
     throw new PayloadTooLargeError(`the request body is larger than ${Math.floor(maxBodyBytes / 1024)} KB`);
   }
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
   return { params, query, body, user: user as User, headers, event } as OperationRequest<typeof contract>;
 }
 

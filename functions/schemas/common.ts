@@ -1,8 +1,11 @@
-import { MAX_AMOUNT } from '#domain/money';
 import { z } from 'zod';
+import { MAX_AMOUNT } from '#domain/money';
 
 /** ULID: 26 Crockford base32 characters. */
-export const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID').meta({ example: '01JD3M8ZP6V0Q6W9C2R4K5T7XY' });
+export const Id = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID')
+  .meta({ example: '01JD3M8ZP6V0Q6W9C2R4K5T7XY' });
 
 /** Stage ids are short slugs, unique within their pipeline. */
 export const StageId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a slug (a-z, 0-9, - and _)');
@@ -14,7 +17,10 @@ export const Money = z
   .max(MAX_AMOUNT, 'must not exceed 10^13 minor units')
   .meta({ description: 'integer minor units (cents)' });
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').meta({ example: 'EUR' });
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  .meta({ example: 'EUR' });
 
 export const IsoDate = z.iso.date().meta({ example: '2026-12-31' });
 export const Timestamp = z.iso.datetime().meta({ example: '2026-11-23T10:00:00.000Z' });

@@ -26,7 +26,9 @@ const Quantity = z
 export const LineInput = z
   .strictObject({
     id: Id.optional().meta({ description: 'kept when given (editing a line); generated otherwise' }),
-    productId: Id.optional().meta({ description: 'name, description, unit price and tax rate default from it' }),
+    productId: Id.optional().meta({
+      description: 'name, description, unit price and tax rate default from it',
+    }),
     name: Name.optional(),
     description: Text.optional(),
     quantity: Quantity,
@@ -119,7 +121,9 @@ export const StageMove = z
 
 export const LinesInput = z.array(LineInput).max(500).meta({ id: 'LinesInput' });
 
-export const CommentInput = z.strictObject({ text: z.string().trim().min(1).max(5000) }).meta({ id: 'CommentInput' });
+export const CommentInput = z
+  .strictObject({ text: z.string().trim().min(1).max(5000) })
+  .meta({ id: 'CommentInput' });
 
 export const Deal = z
   .object({
@@ -167,7 +171,13 @@ export const DealListQuery = z
     closeTo: IsoDate.optional(),
     minAmount: AmountQuery.optional(),
     maxAmount: AmountQuery.optional(),
-    q: z.string().trim().min(1).max(100).optional().meta({ description: 'text in the name, source, competitor or next step' }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'text in the name, source, competitor or next step' }),
     cursor: Cursor.optional(),
     limit: Limit.optional(),
   })

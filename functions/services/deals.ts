@@ -1,7 +1,8 @@
+import { getStringFromEnv } from '#config/env';
 import {
   applyPatch,
-  canAccess,
   createDeal as buildDeal,
+  canAccess,
   diff,
   fold,
   moveToStage,
@@ -11,25 +12,47 @@ import {
 } from '#domain/deals';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '#domain/errors';
 import { findStage, stageName } from '#domain/pipelines';
-import { getStringFromEnv } from '#config/env';
 import type { User } from '#http/auth';
 import type { Product } from '#schemas/catalog';
-import type { Deal, DealEvent, DealInput, DealListQuery, DealPatch, EventActor, LineInput, StageMove } from '#schemas/deals';
+import type {
+  Deal,
+  DealEvent,
+  DealInput,
+  DealListQuery,
+  DealPatch,
+  EventActor,
+  LineInput,
+  StageMove,
+} from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
-import { addEvent, type DealSource, getDeal, listEvents, queryDeals, saveDeal, VersionConflictError } from '#store/deals';
+import {
+  addEvent,
+  type DealSource,
+  getDeal,
+  listEvents,
+  queryDeals,
+  saveDeal,
+  VersionConflictError,
+} from '#store/deals';
 import { keys } from '#store/keys';
 import { getRecordItem, getRecords, type Page } from '#store/records';
 import { systemClock } from './clock.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
 
 /** How many times a write without If-Match re-reads and re-applies itself after losing a race. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
 export function userActor(user: User): EventActor {
   return { type: 'user', id: user.id, name: user.name };
 }
 
-export function newEvent(dealId: string, type: string, data: Record<string, unknown>, actor: EventActor, clock = systemClock()): DealEvent {
+export function newEvent(
+  dealId: string,
+  type: string,
+  data: Record<string, unknown>,
+  actor: EventActor,
+  clock = systemClock(),
+): DealEvent {
   return { id: clock.newId(), dealId, at: clock.now, actor, type, data };
 }
 
@@ -46,7 +69,10 @@ async function pipelineFor(id: string | undefined, path: string): Promise<Pipeli
 }
 
 /** Reference checks (422 on an unknown id) and the `repeat` flag in one pass over the client. */
-async function clientOf(contactId: string | undefined, companyId: string | undefined): Promise<{ repeat: boolean }> {
+async function clientOf(
+  contactId: string | undefined,
+  companyId: string | undefined,
+): Promise<{ repeat: boolean }> {
   const [contact, company] = await Promise.all([
     contactId ? getRecordItem('Contact', contactId) : undefined,
     companyId ? getRecordItem('Company', companyId) : undefined,
@@ -83,7 +109,13 @@ export async function createDeal(input: DealInput, user: User): Promise<Deal> {
   const event = newEvent(
     deal.id,
     'deal.created',
-    { name: deal.name, stageId: deal.stageId, amount: deal.amount, currency: deal.currency, ownerId: deal.ownerId },
+    {
+      name: deal.name,
+      stageId: deal.stageId,
+      amount: deal.amount,
+      currency: deal.currency,
+      ownerId: deal.ownerId,
+    },
     userActor(user),
     clock,
   );
@@ -127,6 +159,8 @@ async function mutate(
       if (!(error instanceof VersionConflictError)) throw error;
       if (ifMatch !== undefined) throw new PreconditionFailedError('the deal changed in the meantime', {});
       if (attempt >= MAX_ATTEMPTS) throw error;
+      // Jitter, so writers that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }
@@ -177,7 +211,12 @@ export function replaceDealLines(id: string, lines: LineInput[], user: User): Pr
   });
 }
 
-export async function dealTimeline(id: string, user: User, cursor: string | undefined, limit: number): Promise<Page<DealEvent>> {
+export async function dealTimeline(
+  id: string,
+  user: User,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<DealEvent>> {
   await getDealFor(id, user);
   return listEvents(id, cursor, limit);
 }
@@ -220,7 +259,10 @@ export async function listDeals(query: DealListQuery, user: User): Promise<Page<
     (q === undefined || searchText(deal).includes(q));
   return queryDeals(
     sources,
-    { ...(query.closeFrom ? { from: query.closeFrom } : {}), ...(query.closeTo ? { to: query.closeTo } : {}) },
+    {
+      ...(query.closeFrom ? { from: query.closeFrom } : {}),
+      ...(query.closeTo ? { to: query.closeTo } : {}),
+    },
     query.cursor,
     query.limit ?? 50,
     keep,

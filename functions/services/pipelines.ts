@@ -7,7 +7,14 @@ import { systemClock } from './clock.ts';
 
 function newPipeline(input: PipelineInput, isDefault: boolean): Pipeline {
   const { now, newId } = systemClock();
-  return { id: newId(), ...buildPipelineDefinition(input), isDefault, version: 1, createdAt: now, updatedAt: now };
+  return {
+    id: newId(),
+    ...buildPipelineDefinition(input),
+    isDefault,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The default pipeline's id, creating the pipeline of the brief on first use. */

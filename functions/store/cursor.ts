@@ -9,7 +9,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && 'k' in parsed && typeof parsed.k === 'string') return parsed.k;
+    if (parsed && typeof parsed === 'object' && 'k' in parsed && typeof parsed.k === 'string')
+      return parsed.k;
   } catch {
     // fall through: any undecodable cursor is the client's mistake
   }

@@ -111,23 +111,29 @@ export async function addEvent(event: DealEvent): Promise<void> {
   if (!result.ok) throw new NotFoundError(`no deal ${event.dealId}`);
 }
 
-export async function listEvents(dealId: string, cursor: string | undefined, limit: number): Promise<Page<DealEvent>> {
+export async function listEvents(
+  dealId: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<DealEvent>> {
   const before = decodeCursor(cursor);
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
-      KeyConditionExpression: before ? 'PK = :pk AND SK BETWEEN :from AND :before' : 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: before
-        ? { ':pk': keys.dealPartition(dealId), ':from': keys.eventPrefix(), ':before': before }
-        : { ':pk': keys.dealPartition(dealId), ':prefix': keys.eventPrefix() },
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.dealPartition(dealId), ':prefix': keys.eventPrefix() },
+      ...(before ? { ExclusiveStartKey: { PK: keys.dealPartition(dealId), SK: before } } : {}),
       ScanIndexForward: false,
-      Limit: limit,
+      // One more than asked: whether it comes back tells if there is a next page.
+      Limit: limit + 1,
     }),
   );
-  const rows = (out.Items ?? []).filter((i) => i.SK !== before);
+  const rows = (out.Items ?? []).slice(0, limit);
   const items = rows.map((i) => toResource<DealEvent>(i));
   const last = rows.at(-1);
-  return out.LastEvaluatedKey && last ? { items, nextCursor: encodeCursor(String(last.SK)) } : { items };
+  return (out.Items?.length ?? 0) > limit && last
+    ? { items, nextCursor: encodeCursor(String(last.SK)) }
+    : { items };
 }
 
 /** Where a deal list reads from: an index partition, and whether its items are deals or links. */
@@ -180,7 +186,10 @@ async function collect(
       TableName: table(),
       IndexName: source.index,
       KeyConditionExpression: condition,
-      ExpressionAttributeNames: { '#pk': index.partition, '#sk': index.sort },
+      ExpressionAttributeNames: {
+        '#pk': index.partition,
+        ...(condition.includes('#sk') ? { '#sk': index.sort } : {}),
+      },
       ExpressionAttributeValues: values,
       Limit: Math.max(limit * 2, 25),
     };
@@ -223,17 +232,21 @@ export async function queryDeals(
   const after = decodeCursor(cursor);
   const results = await Promise.all(sources.map((s) => collect(s, range, after, limit, keep)));
   const bounds = results.flatMap((r) => (r.more !== undefined ? [r.more] : []));
-  const bound = bounds.length > 0 ? bounds.reduce((a, b) => (a < b ? a : b)) : undefined;
+  const bound = bounds.sort()[0];
   const seen = new Set<string>();
   const merged = results
     .flatMap((r) => r.rows)
     .filter((r) => bound === undefined || r.sort <= bound)
     .sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0))
-    .filter((r) => (seen.has(r.deal.id) ? false : (seen.add(r.deal.id), true)));
+    .filter((r) => {
+      if (seen.has(r.deal.id)) return false;
+      seen.add(r.deal.id);
+      return true;
+    });
   const page = merged.slice(0, limit);
   const last = page.at(-1)?.sort;
-  if (merged.length > limit && last) return { items: page.map((r) => r.deal), nextCursor: encodeCursor(last) };
+  if (merged.length > limit && last)
+    return { items: page.map((r) => r.deal), nextCursor: encodeCursor(last) };
   if (bound !== undefined) return { items: page.map((r) => r.deal), nextCursor: encodeCursor(bound) };
   return { items: page.map((r) => r.deal) };
 }
-

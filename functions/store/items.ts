@@ -1,7 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, table } from './client.ts';
 
@@ -18,7 +15,9 @@ export function toResource<T>(item: Record<string, unknown>): T {
  * Runs a transaction and reports which items' conditions failed (by position), so each store
  * function can turn that into the domain error that fits. Other failures propagate.
  */
-export async function transact(items: TransactItem[]): Promise<{ ok: true } | { ok: false; failed: number[] }> {
+export async function transact(
+  items: TransactItem[],
+): Promise<{ ok: true } | { ok: false; failed: number[] }> {
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
     return { ok: true };
@@ -37,7 +36,10 @@ export function isConditionFailure(error: unknown): boolean {
 }
 
 /** A Put inside a transaction, on this table. */
-export function put(item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): TransactItem {
+export function put(
+  item: Record<string, unknown>,
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): TransactItem {
   return {
     Put: {
       TableName: table(),

@@ -27,7 +27,15 @@ export const INDEXES = {
 } as const;
 export type IndexName = keyof typeof INDEXES;
 
-export type Entity = 'Pipeline' | 'Contact' | 'Company' | 'Product' | 'Deal' | 'DealObserver' | 'Event' | 'Settings';
+export type Entity =
+  | 'Pipeline'
+  | 'Contact'
+  | 'Company'
+  | 'Product'
+  | 'Deal'
+  | 'DealObserver'
+  | 'Event'
+  | 'Settings';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
 

@@ -17,7 +17,10 @@ export async function getDefaultPipelineId(create: () => Pipeline): Promise<stri
   if (settings?.defaultPipelineId) return String(settings.defaultPipelineId);
   const pipeline = create();
   const result = await transact([
-    put({ ...keys.settings(), entity: 'Settings', defaultPipelineId: pipeline.id }, { expression: 'attribute_not_exists(PK)' }),
+    put(
+      { ...keys.settings(), entity: 'Settings', defaultPipelineId: pipeline.id },
+      { expression: 'attribute_not_exists(PK)' },
+    ),
     put(recordItem('Pipeline', pipeline)),
   ]);
   if (result.ok) return pipeline.id;
@@ -36,7 +39,11 @@ export async function putPipeline(pipeline: Pipeline, expectedVersion?: number):
       recordItem('Pipeline', pipeline),
       expectedVersion === undefined
         ? { expression: 'attribute_not_exists(PK)' }
-        : { expression: 'attribute_exists(PK) AND #v = :v', names: { '#v': 'version' }, values: { ':v': expectedVersion } },
+        : {
+            expression: 'attribute_exists(PK) AND #v = :v',
+            names: { '#v': 'version' },
+            values: { ':v': expectedVersion },
+          },
     ),
   ]);
   if (!result.ok) {

@@ -19,12 +19,27 @@ const label: Record<Collection, string> = {
   Product: 'product',
 };
 
-export function recordItem(collection: Collection, record: { id: string }, internal: Record<string, unknown> = {}) {
-  return { ...record, ...internal, ...keys.record(collection, record.id), ...keys.recordIndex(collection, record.id), entity: collection };
+export function recordItem(
+  collection: Collection,
+  record: { id: string },
+  internal: Record<string, unknown> = {},
+) {
+  return {
+    ...record,
+    ...internal,
+    ...keys.record(collection, record.id),
+    ...keys.recordIndex(collection, record.id),
+    entity: collection,
+  };
 }
 
-export async function getRecordItem(collection: Collection, id: string): Promise<Record<string, unknown> | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.record(collection, id), ConsistentRead: true }));
+export async function getRecordItem(
+  collection: Collection,
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: keys.record(collection, id), ConsistentRead: true }),
+  );
   return out.Item;
 }
 
@@ -35,7 +50,10 @@ export async function getRecord<T>(collection: Collection, id: string): Promise<
 }
 
 /** Up to 100 records by id (BatchGet is a batch of GetItems); missing ids are simply absent. */
-export async function getRecords<T extends { id: string }>(collection: Collection, ids: readonly string[]): Promise<Map<string, T>> {
+export async function getRecords<T extends { id: string }>(
+  collection: Collection,
+  ids: readonly string[],
+): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
   const found = await Promise.all(unique.map((id) => getRecordItem(collection, id)));
   return new Map(found.flatMap((item) => (item ? [[item.id as string, toResource<T>(item)] as const] : [])));
@@ -91,7 +109,11 @@ export async function patchRecord<T>(
   }
 }
 
-export async function listRecords<T>(collection: Collection, cursor: string | undefined, limit: number): Promise<Page<T>> {
+export async function listRecords<T>(
+  collection: Collection,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<T>> {
   const after = decodeCursor(cursor);
   const index = INDEXES.byType;
   const out = await db.send(
@@ -100,11 +122,18 @@ export async function listRecords<T>(collection: Collection, cursor: string | un
       IndexName: 'byType',
       KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
       ExpressionAttributeNames: { '#pk': index.partition, ...(after ? { '#sk': index.sort } : {}) },
-      ExpressionAttributeValues: { ':pk': keys.collectionPartition(collection), ...(after ? { ':after': after } : {}) },
-      Limit: limit,
+      ExpressionAttributeValues: {
+        ':pk': keys.collectionPartition(collection),
+        ...(after ? { ':after': after } : {}),
+      },
+      // One more than asked: whether it comes back tells if there is a next page.
+      Limit: limit + 1,
     }),
   );
-  const items = (out.Items ?? []).map((i) => toResource<T>(i));
-  const last = out.Items?.at(-1);
-  return out.LastEvaluatedKey && last ? { items, nextCursor: encodeCursor(String(last[index.sort])) } : { items };
+  const rows = (out.Items ?? []).slice(0, limit);
+  const items = rows.map((i) => toResource<T>(i));
+  const last = rows.at(-1);
+  return (out.Items?.length ?? 0) > limit && last
+    ? { items, nextCursor: encodeCursor(String(last[index.sort])) }
+    : { items };
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { handler as apiHandler } from '../../functions/api/handler.ts';
-import { routes } from '#infra/routes';
 import type { User } from '#http/auth';
+import { routes } from '#infra/routes';
+import { handler as apiHandler } from '../../functions/api/handler.ts';
 
 /**
  * Calls the real Lambda handlers with API Gateway HTTP API (v2) events, as the JWT authorizer
@@ -16,7 +16,10 @@ export const users = {
   maya: { id: 'maya', email: 'maya@example.com', name: 'Maya Chen', manager: true },
 } satisfies Record<string, User>;
 
-const handlers = { api: apiHandler } as Record<string, (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>>;
+const handlers = { api: apiHandler } as Record<
+  string,
+  (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>
+>;
 
 function match(method: string, path: string) {
   for (const route of routes) {
@@ -29,7 +32,11 @@ function match(method: string, path: string) {
       })}$`,
     );
     const m = pattern.exec(path);
-    if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
+    if (m)
+      return {
+        route,
+        params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])),
+      };
   }
   throw new Error(`no route for ${method} ${path}`);
 }
@@ -50,7 +57,11 @@ export interface CallResult<T = unknown> {
   text: string;
 }
 
-export async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const { route, params } = match(method, path);
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   let body: string | undefined = options.raw;
@@ -85,7 +96,12 @@ export async function call<T = any>(method: string, path: string, options: CallO
         ? {
             authorizer: {
               jwt: {
-                claims: { sub: user.id, email: user.email, name: user.name, 'cognito:groups': user.manager ? '[managers]' : '[reps]' },
+                claims: {
+                  sub: user.id,
+                  email: user.email,
+                  name: user.name,
+                  'cognito:groups': user.manager ? '[managers]' : '[reps]',
+                },
                 scopes: null,
               },
             },
@@ -101,7 +117,9 @@ export async function call<T = any>(method: string, path: string, options: CallO
     body?: string;
     isBase64Encoded?: boolean;
   };
-  const text = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('latin1') : (result.body ?? '');
+  const text = result.isBase64Encoded
+    ? Buffer.from(result.body ?? '', 'base64').toString('latin1')
+    : (result.body ?? '');
   const type = result.headers?.['content-type'] ?? '';
   return {
     status: result.statusCode,
