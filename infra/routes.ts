@@ -49,6 +49,16 @@ export const routes = [
   { method: 'PUT', path: '/deals/{id}/lines', fn: 'api', auth: 'rep', operation: 'replaceDealLines' },
   { method: 'GET', path: '/deals/{id}/timeline', fn: 'api', auth: 'rep', operation: 'getDealTimeline' },
   { method: 'POST', path: '/deals/{id}/comments', fn: 'api', auth: 'rep', operation: 'addDealComment' },
+
+  { method: 'GET', path: '/deals/{id}/quotes', fn: 'api', auth: 'rep', operation: 'listDealQuotes' },
+  { method: 'POST', path: '/deals/{id}/quotes', fn: 'api', auth: 'rep', operation: 'createQuote' },
+  { method: 'GET', path: '/quotes/{id}', fn: 'api', auth: 'rep', operation: 'getQuote' },
+  { method: 'GET', path: '/quotes/{id}/preview', fn: 'api', auth: 'rep', operation: 'previewQuote' },
+  { method: 'GET', path: '/quotes/{id}/pdf', fn: 'documents', auth: 'rep', operation: 'getQuotePdf' },
+  { method: 'POST', path: '/quotes/{id}/send', fn: 'documents', auth: 'rep', operation: 'sendQuote' },
+  { method: 'POST', path: '/quotes/{id}/revise', fn: 'api', auth: 'rep', operation: 'reviseQuote' },
+  { method: 'POST', path: '/quotes/{id}/withdraw', fn: 'api', auth: 'rep', operation: 'withdrawQuote' },
+  { method: 'GET', path: '/templates', fn: 'api', auth: 'rep', operation: 'listTemplates' },
 ] as const satisfies readonly Route[];
 
 export type RouteDef = (typeof routes)[number];

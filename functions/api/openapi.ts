@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Contract, Operation } from '#http/operation';
+import type { Contract } from '#http/operation';
 import { routes } from '#infra/routes';
 import { ErrorBody } from '#schemas/common';
 
@@ -85,16 +85,16 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function buildOpenApi(
-  operations: Record<string, Operation<Contract>>,
+  contracts: Record<string, Contract>,
   info: { version: string; serverUrl?: string },
 ) {
   const requests = new Map<string, z.ZodType>();
   const responses = new Map<string, z.ZodType>([['Error', ErrorBody]]);
   const refs = new Map<string, { request?: string; response?: string }>();
   for (const route of routes) {
-    const op = operations[route.operation];
-    if (!op) continue;
-    const { body, response } = op.contract;
+    const contract = contracts[route.operation];
+    if (!contract) continue;
+    const { body, response } = contract;
     const entry: { request?: string; response?: string } = {};
     if (body) {
       entry.request = idOf(body) ?? `${capital(route.operation)}Request`;
@@ -112,9 +112,8 @@ export function buildOpenApi(
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const op = operations[route.operation];
-    if (!op) continue;
-    const c = op.contract;
+    const c = contracts[route.operation];
+    if (!c) continue;
     const ref = refs.get(route.operation) ?? {};
     const status = String(c.status ?? 200);
     const success =

@@ -3,15 +3,17 @@ import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import type { OperationOf } from '#infra/routes';
+import { documentContracts } from '../documents/contracts.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import { buildOpenApi } from './openapi.ts';
 import * as pipelines from './pipelines.ts';
+import * as quotes from './quotes.ts';
 
 /** Every operation the `api` function serves; the type makes a route without one a compile error. */
 type ApiOperations = Record<Exclude<OperationOf<'api'>, 'getOpenApi'>, Operation<Contract>>;
 
-export const apiOperations = { ...catalog, ...pipelines, ...deals } satisfies ApiOperations;
+export const apiOperations = { ...catalog, ...pipelines, ...deals, ...quotes } satisfies ApiOperations;
 
 let document: ReturnType<typeof buildOpenApi> | undefined;
 
@@ -22,7 +24,8 @@ export const getOpenApi = defineOperation(
     response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
   },
   async () => {
-    document ??= buildOpenApi(operations, { version: '0.1.0' });
+    const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
+    document ??= buildOpenApi({ ...contracts, ...documentContracts }, { version: '0.1.0' });
     return json(200, document);
   },
 );

@@ -103,6 +103,7 @@ export function buildPipelineDefinition(input: PipelineInput) {
     onQuoteSigned: hooks.onQuoteSigned as string,
     onQuoteDeclined: hooks.onQuoteDeclined as string,
     ...(hooks.onQuoteExpired ? { onQuoteExpired: hooks.onQuoteExpired } : {}),
+    ...(input.quoteTemplateId ? { quoteTemplateId: input.quoteTemplateId } : {}),
   };
 }
 

@@ -46,6 +46,11 @@ const PipelineFields = {
   onQuoteSigned: StageId.optional().meta({ description: 'default: the first won stage' }),
   onQuoteDeclined: StageId.optional().meta({ description: 'default: the first lost stage' }),
   onQuoteExpired: StageId.optional(),
+  quoteTemplateId: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ description: 'template for new quotes (default: classic)' }),
 };
 
 export const PipelineInput = z.strictObject(PipelineFields).meta({ id: 'PipelineInput' });
@@ -60,6 +65,7 @@ export const Pipeline = z
     onQuoteSigned: StageId,
     onQuoteDeclined: StageId,
     onQuoteExpired: StageId.optional(),
+    quoteTemplateId: z.string().optional(),
     isDefault: z.boolean(),
     version: z.number().int(),
     createdAt: Timestamp,

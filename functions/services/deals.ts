@@ -181,23 +181,38 @@ export function updateDeal(id: string, patch: DealPatch, user: User, ifMatch?: n
   });
 }
 
+/**
+ * A stage move as data: the deal after it (next version) and its `deal.stage_changed` event, or
+ * no events when the deal is already there. Quote transitions write it in their own transaction.
+ */
+export function planStageMove(
+  deal: Deal,
+  move: StageMove,
+  pipeline: Pipeline,
+  actor: EventActor,
+  clock = systemClock(),
+): { deal: Deal; events: DealEvent[] } {
+  if (move.stageId === deal.stageId && move.lossReason === deal.lossReason) return { deal, events: [] };
+  const { deal: next, from, to } = moveToStage(deal, move, pipeline, clock.now);
+  const event = newEvent(
+    deal.id,
+    'deal.stage_changed',
+    {
+      from: from ? { id: from.id, name: stageName(from, 'en'), kind: from.kind } : { id: deal.stageId },
+      to: { id: to.id, name: stageName(to, 'en'), kind: to.kind },
+      status: { from: deal.status, to: next.status },
+      ...(next.lossReason ? { lossReason: next.lossReason } : {}),
+    },
+    actor,
+    clock,
+  );
+  return { deal: { ...next, version: deal.version + 1 }, events: [event] };
+}
+
 export function moveDealStage(id: string, move: StageMove, user: User): Promise<Deal> {
-  return mutate(id, user, undefined, async (deal, pipeline) => {
-    if (move.stageId === deal.stageId && move.lossReason === deal.lossReason) return { deal, events: [] };
-    const { deal: next, from, to } = moveToStage(deal, move, pipeline, systemClock().now);
-    const event = newEvent(
-      id,
-      'deal.stage_changed',
-      {
-        from: from ? { id: from.id, name: stageName(from, 'en'), kind: from.kind } : { id: deal.stageId },
-        to: { id: to.id, name: stageName(to, 'en'), kind: to.kind },
-        status: { from: deal.status, to: next.status },
-        ...(next.lossReason ? { lossReason: next.lossReason } : {}),
-      },
-      userActor(user),
-    );
-    return { deal: next, events: [event] };
-  });
+  return mutate(id, user, undefined, async (deal, pipeline) =>
+    planStageMove(deal, move, pipeline, userActor(user)),
+  );
 }
 
 export function replaceDealLines(id: string, lines: LineInput[], user: User): Promise<Deal> {

@@ -1,9 +1,15 @@
 import { ConflictError } from '#domain/errors';
 import { buildPipelineDefinition, defaultPipelineInput } from '#domain/pipelines';
+import { getTemplate } from '#render/templates';
 import type { Pipeline, PipelineInput } from '#schemas/pipelines';
 import { getDefaultPipelineId, getPipeline, putPipeline, stageHasDeals } from '#store/pipelines';
 import { listRecords, type Page } from '#store/records';
 import { systemClock } from './clock.ts';
+
+/** A pipeline may name the template of its quotes: it must exist (422 otherwise). */
+function checkTemplate(input: PipelineInput): void {
+  if (input.quoteTemplateId) getTemplate(input.quoteTemplateId);
+}
 
 function newPipeline(input: PipelineInput, isDefault: boolean): Pipeline {
   const { now, newId } = systemClock();
@@ -28,6 +34,7 @@ export async function listPipelines(cursor: string | undefined, limit: number): 
 }
 
 export async function createPipeline(input: PipelineInput): Promise<Pipeline> {
+  checkTemplate(input);
   const pipeline = newPipeline(input, false);
   await putPipeline(pipeline);
   return pipeline;
@@ -39,6 +46,7 @@ export async function createPipeline(input: PipelineInput): Promise<Pipeline> {
  */
 export async function updatePipeline(id: string, input: PipelineInput): Promise<Pipeline> {
   const current = await getPipeline(id);
+  checkTemplate(input);
   const definition = buildPipelineDefinition(input);
   const kept = new Set(definition.stages.map((s) => s.id));
   for (const stage of current.stages.filter((s) => !kept.has(s.id))) {
@@ -56,6 +64,7 @@ export async function updatePipeline(id: string, input: PipelineInput): Promise<
   };
   if (!definition.onQuoteSent) delete next.onQuoteSent;
   if (!definition.onQuoteExpired) delete next.onQuoteExpired;
+  if (!definition.quoteTemplateId) delete next.quoteTemplateId;
   await putPipeline(next, current.version);
   return next;
 }

@@ -63,11 +63,11 @@ function wonCounterUpdates(before: Deal | undefined, after: Deal): TransactItem[
 }
 
 /**
- * Writes a deal (new or changed), its observer links and its events in one transaction. An
- * existing deal is written on the condition that its version is still `before.version`: of two
- * concurrent writers exactly one wins, the other gets VersionConflictError and writes nothing.
+ * The transaction items that write a deal (new or changed), its observer links, its won counters
+ * and its events. The deal comes first: an existing deal is written on the condition that its
+ * version is still `before.version`. Quote transactions add these to their own items.
  */
-export async function saveDeal(before: Deal | undefined, after: Deal, events: DealEvent[]): Promise<void> {
+export function dealWriteItems(before: Deal | undefined, after: Deal, events: DealEvent[]): TransactItem[] {
   const items: TransactItem[] = [
     put(
       dealItem(after),
@@ -88,7 +88,15 @@ export async function saveDeal(before: Deal | undefined, after: Deal, events: De
   }
   items.push(...wonCounterUpdates(before, after));
   for (const event of events) items.push(put(eventItem(event), { expression: 'attribute_not_exists(PK)' }));
-  const result = await transact(items);
+  return items;
+}
+
+/**
+ * Writes a deal with its events in one transaction: of two concurrent writers exactly one wins,
+ * the other gets VersionConflictError and writes nothing.
+ */
+export async function saveDeal(before: Deal | undefined, after: Deal, events: DealEvent[]): Promise<void> {
+  const result = await transact(dealWriteItems(before, after, events));
   if (result.ok) return;
   if (result.failed.includes(0)) {
     if (!before) throw new Error(`duplicate deal id ${after.id}`);

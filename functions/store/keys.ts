@@ -103,6 +103,36 @@ export const keys = {
     return { PK: `DEAL#${dealId}`, SK: `EVENT#${eventId}` };
   },
   eventPrefix: () => 'EVENT#',
+
+  /** Quotes live under their deal; byAlias finds one by its id alone. */
+  quote(dealId: string, quoteId: string): Key {
+    return { PK: `DEAL#${dealId}`, SK: `QUOTE#${quoteId}` };
+  },
+  quoteAlias(quoteId: string) {
+    return { GSI5PK: keys.quoteAliasPartition(quoteId), GSI5SK: 'QUOTE' };
+  },
+  quoteAliasPartition: (quoteId: string) => `QUOTE#${quoteId}`,
+  quotePrefix: () => 'QUOTE#',
+  /** Sparse: only quotes waiting for the customer carry it, sorted by validity date. */
+  quoteExpiry(validUntil: string, quoteId: string) {
+    return { GSI6PK: keys.expiryPartition(), GSI6SK: `${validUntil}#${quoteId}` };
+  },
+  expiryPartition: () => 'EXPIRY',
+
+  /** A capability link: the SHA-256 of the token, never the token. */
+  link(tokenHash: string): Key {
+    return { PK: `LINK#${tokenHash}`, SK: 'LINK' };
+  },
+
+  /** Atomic counters (quote numbers per year). */
+  counter(name: string): Key {
+    return { PK: `COUNTER#${name}`, SK: 'COUNTER' };
+  },
+
+  /** What we know of a user from their token (name, email), for notices. */
+  user(userId: string): Key {
+    return { PK: `USER#${userId}`, SK: 'USER' };
+  },
   observerPrefix: () => 'OBSERVER#',
   dealPartition: (dealId: string) => `DEAL#${dealId}`,
 };

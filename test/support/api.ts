@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { User } from '#http/auth';
 import { routes } from '#infra/routes';
 import { handler as apiHandler } from '../../functions/api/handler.ts';
+import { handler as documentsHandler } from '../../functions/documents/handler.ts';
 
 /**
  * Calls the real Lambda handlers with API Gateway HTTP API (v2) events, as the JWT authorizer
@@ -16,7 +17,7 @@ export const users = {
   maya: { id: 'maya', email: 'maya@example.com', name: 'Maya Chen', manager: true },
 } satisfies Record<string, User>;
 
-const handlers = { api: apiHandler } as Record<
+const handlers = { api: apiHandler, documents: documentsHandler } as Record<
   string,
   (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>
 >;

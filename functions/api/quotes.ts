@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { defineOperation } from '#http/operation';
+import { html, json } from '#http/response';
+import { renderQuoteHtml } from '#render/html';
+import { listTemplates as templates } from '#render/templates';
+import { IdParams } from '#schemas/common';
+import { QuoteCreateInput } from '#schemas/quote-requests';
+import { Quote, TemplateSummary } from '#schemas/quotes';
+import {
+  createQuote as create,
+  getQuoteFor,
+  listDealQuotes as list,
+  reviseQuote as revise,
+  viewOf,
+  withdrawQuote as withdraw,
+} from '#services/quotes';
+
+export const listDealQuotes = defineOperation(
+  {
+    summary: "A deal's quotes, newest first",
+    tags: ['quotes'],
+    params: IdParams,
+    response: z.object({ items: z.array(Quote) }),
+    errors: [404],
+  },
+  async ({ params, user }) => json(200, { items: await list(params.id, user) }),
+);
+
+export const createQuote = defineOperation(
+  {
+    summary: "Create a draft quote: a frozen snapshot of the deal's lines, totals, client and currency",
+    tags: ['quotes'],
+    params: IdParams,
+    body: QuoteCreateInput,
+    status: 201,
+    response: Quote,
+    errors: [404],
+  },
+  async ({ params, body, user }) => json(201, await create(params.id, body, user)),
+);
+
+export const getQuote = defineOperation(
+  { summary: 'Get a quote', tags: ['quotes'], params: IdParams, response: Quote, errors: [404] },
+  async ({ params, user }) => json(200, (await getQuoteFor(params.id, user)).quote),
+);
+
+export const previewQuote = defineOperation(
+  {
+    summary: 'The quote as the customer will see it (HTML)',
+    tags: ['quotes'],
+    params: IdParams,
+    response: { mediaType: 'text/html', description: 'the rendered quote' },
+    errors: [404],
+  },
+  async ({ params, user }) => {
+    const { quote } = await getQuoteFor(params.id, user);
+    return html(200, renderQuoteHtml(viewOf(quote)), {
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+      'cache-control': 'no-store',
+    });
+  },
+);
+
+export const reviseQuote = defineOperation(
+  {
+    summary: 'Supersede a quote (changes requested, or sent and to be replaced) with a new draft version',
+    tags: ['quotes'],
+    params: IdParams,
+    status: 201,
+    response: Quote,
+    errors: [404, 409],
+  },
+  async ({ params, user }) => json(201, await revise(params.id, user)),
+);
+
+export const withdrawQuote = defineOperation(
+  {
+    summary: 'Withdraw a sent quote',
+    tags: ['quotes'],
+    params: IdParams,
+    response: Quote,
+    errors: [404, 409],
+  },
+  async ({ params, user }) => json(200, await withdraw(params.id, user)),
+);
+
+export const listTemplates = defineOperation(
+  {
+    summary: 'The quote templates',
+    tags: ['quotes'],
+    response: z.object({ items: z.array(TemplateSummary) }),
+  },
+  async () => json(200, { items: templates() }),
+);

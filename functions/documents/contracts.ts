@@ -1,0 +1,27 @@
+import type { Contract } from '#http/operation';
+import { IdParams } from '#schemas/common';
+import { QuoteSendInput, QuoteSendResult } from '#schemas/quote-requests';
+
+/**
+ * The contracts of the `documents` routes, apart from their implementation, so the OpenAPI
+ * document (served by `api`) can describe them without bundling the PDF renderer.
+ */
+export const documentContracts = {
+  getQuotePdf: {
+    summary: 'The quote as a PDF (byte-identical for the same quote)',
+    tags: ['quotes'],
+    params: IdParams,
+    response: { mediaType: 'application/pdf', description: 'the quote PDF' },
+    errors: [404],
+  },
+  sendQuote: {
+    summary: 'Send a draft quote by email or as a link',
+    description:
+      "Creates the capability link, marks the quote sent, records the document hash and moves the deal to the pipeline's onQuoteSent stage, in one transaction. With the email channel the email leaves through the outbox (notify).",
+    tags: ['quotes'],
+    params: IdParams,
+    body: QuoteSendInput,
+    response: QuoteSendResult,
+    errors: [404, 409],
+  },
+} as const satisfies Record<string, Contract>;

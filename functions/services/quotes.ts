@@ -1,0 +1,176 @@
+import { getStringFromEnv } from '#config/env';
+import { NotFoundError, ValidationError } from '#domain/errors';
+import { assertMove, draftQuote, formatQuoteNumber } from '#domain/quotes';
+import type { User } from '#http/auth';
+import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
+import { quoteView } from '#render/view';
+import type { Company, Contact } from '#schemas/catalog';
+import type { Deal } from '#schemas/deals';
+import type { QuoteCreateInput } from '#schemas/quote-requests';
+import type { Quote, Recipient } from '#schemas/quotes';
+import { getQuote, listQuotes, nextCounter, saveQuote } from '#store/quotes';
+import { getRecord } from '#store/records';
+import { systemClock } from './clock.ts';
+import { getDealFor, newEvent, userActor } from './deals.ts';
+import { getPipeline } from './pipelines.ts';
+
+/** Rep-side quote use cases: create, read, render, send, revise, withdraw. */
+
+export function publicBaseUrl(): string {
+  return getStringFromEnv('PUBLIC_BASE_URL').replace(/\/+$/, '');
+}
+
+export function quoteUrl(token: string): string {
+  return `${publicBaseUrl()}/q/${token}`;
+}
+
+/** The quote, if this user may act on its deal (owner, observer, manager); 404 otherwise. */
+export async function getQuoteFor(id: string, user: User): Promise<{ quote: Quote; deal: Deal }> {
+  const quote = await getQuote(id);
+  if (!quote) throw new NotFoundError(`no quote ${id}`);
+  try {
+    return { quote, deal: await getDealFor(quote.dealId, user) };
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(`no quote ${id}`);
+    throw error;
+  }
+}
+
+async function optionalRecord<T>(
+  collection: 'Contact' | 'Company',
+  id: string | undefined,
+): Promise<T | undefined> {
+  if (!id) return undefined;
+  try {
+    return await getRecord<T>(collection, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function templateFor(id: string | undefined, pipelineTemplate: string | undefined): Template {
+  return getTemplate(id ?? pipelineTemplate ?? DEFAULT_TEMPLATE_ID);
+}
+
+export async function createQuote(dealId: string, input: QuoteCreateInput, user: User): Promise<Quote> {
+  const deal = await getDealFor(dealId, user);
+  const pipeline = await getPipeline(deal.pipelineId);
+  const [contact, company] = await Promise.all([
+    optionalRecord<Contact>('Contact', deal.contactId),
+    optionalRecord<Company>('Company', deal.companyId),
+  ]);
+  const recipient: Recipient | undefined =
+    input.recipient ?? (contact ? { name: contact.name, email: contact.email } : undefined);
+  if (!recipient) {
+    throw new ValidationError('the quote needs a recipient', [
+      { path: 'body.recipient', message: 'give a recipient or attach a contact to the deal' },
+    ]);
+  }
+  const template = templateFor(input.templateId, pipeline.quoteTemplateId);
+  const requested = input.locale ?? contact?.locale ?? getStringFromEnv('DEFAULT_LOCALE', 'en');
+  const locale = (template.locales as string[]).includes(requested)
+    ? (requested as Quote['locale'])
+    : (template.locales[0] ?? 'en');
+  const clock = systemClock();
+  const year = Number(clock.now.slice(0, 4));
+  const number = formatQuoteNumber(year, await nextCounter(`quote-${year}`));
+  const quote = draftQuote(
+    deal,
+    {
+      templateId: template.id,
+      locale,
+      ...(input.validUntil ? { validUntil: input.validUntil } : {}),
+      intro: input.intro ?? template.defaultIntro[locale],
+      terms: input.terms ?? template.defaultTerms[locale],
+      recipient,
+      client: {
+        name: contact?.name ?? recipient.name,
+        email: contact?.email ?? recipient.email,
+        ...(company ? { companyName: company.name } : {}),
+        ...(company?.address ? { address: company.address } : {}),
+        ...(company?.vatNumber ? { vatNumber: company.vatNumber } : {}),
+      },
+    },
+    { id: clock.newId(), number, version: 1, now: clock.now },
+  );
+  const event = newEvent(
+    deal.id,
+    'quote.created',
+    { quoteId: quote.id, number, version: 1, total: quote.totals.total, currency: quote.currency },
+    userActor(user),
+    clock,
+  );
+  await saveQuote({ before: undefined, after: quote, events: [event] });
+  return quote;
+}
+
+export async function listDealQuotes(dealId: string, user: User): Promise<Quote[]> {
+  await getDealFor(dealId, user);
+  return listQuotes(dealId);
+}
+
+/** The quote as the customer sees it: the seller frozen at sending, or the template's current one on drafts. */
+export function viewOf(quote: Quote) {
+  return quoteView(quote, getTemplate(quote.templateId));
+}
+
+/**
+ * Replaces a quote the customer asked changes on (or a sent one the rep wants to replace): the old
+ * version becomes `superseded` and a new draft, same number, version + 1, copies the deal's lines.
+ */
+export async function reviseQuote(id: string, user: User): Promise<Quote> {
+  const { quote, deal } = await getQuoteFor(id, user);
+  assertMove(quote.status, 'superseded', 'revised');
+  const clock = systemClock();
+  const next = draftQuote(
+    deal,
+    {
+      templateId: quote.templateId,
+      locale: quote.locale,
+      ...(quote.intro ? { intro: quote.intro } : {}),
+      ...(quote.terms ? { terms: quote.terms } : {}),
+      recipient: quote.recipient,
+      client: quote.client,
+    },
+    { id: clock.newId(), number: quote.number, version: quote.version + 1, now: clock.now },
+  );
+  const superseded: Quote = { ...quote, status: 'superseded', updatedAt: clock.now };
+  const event = newEvent(
+    deal.id,
+    'quote.created',
+    {
+      quoteId: next.id,
+      number: next.number,
+      version: next.version,
+      supersedes: quote.id,
+      total: next.totals.total,
+      currency: next.currency,
+    },
+    userActor(user),
+    clock,
+  );
+  await saveQuote({
+    before: undefined,
+    after: next,
+    events: [event],
+    others: [{ before: quote, after: superseded }],
+  });
+  return next;
+}
+
+export async function withdrawQuote(id: string, user: User): Promise<Quote> {
+  const { quote, deal } = await getQuoteFor(id, user);
+  assertMove(quote.status, 'withdrawn', 'withdrawn');
+  const clock = systemClock();
+  const withdrawn: Quote = { ...quote, status: 'withdrawn', updatedAt: clock.now };
+  const event = newEvent(
+    deal.id,
+    'quote.withdrawn',
+    { quoteId: quote.id, number: quote.number, version: quote.version },
+    userActor(user),
+    clock,
+  );
+  await saveQuote({ before: quote, after: withdrawn, events: [event] });
+  return withdrawn;
+}

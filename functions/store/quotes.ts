@@ -1,0 +1,169 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#domain/errors';
+import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
+import type { Deal, DealEvent } from '#schemas/deals';
+import type { Quote } from '#schemas/quotes';
+import { db, table } from './client.ts';
+import { dealWriteItems, eventItem, VersionConflictError } from './deals.ts';
+import { put, type TransactItem, toResource, transact } from './items.ts';
+import { INDEXES, keys } from './keys.ts';
+
+/** Quotes (under their deal), capability links and quote-number counters. */
+
+export function quoteItem(quote: Quote) {
+  return {
+    ...quote,
+    ...keys.quote(quote.dealId, quote.id),
+    ...keys.quoteAlias(quote.id),
+    ...(AWAITING_CUSTOMER.includes(quote.status) ? keys.quoteExpiry(quote.validUntil, quote.id) : {}),
+    entity: 'Quote',
+  };
+}
+
+/** The next number of a yearly sequence, atomically: concurrent callers never get the same one. */
+export async function nextCounter(name: string): Promise<number> {
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.counter(name),
+      UpdateExpression: 'ADD #n :one SET entity = :entity',
+      ExpressionAttributeNames: { '#n': 'value' },
+      ExpressionAttributeValues: { ':one': 1, ':entity': 'Counter' },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(out.Attributes?.value);
+}
+
+export async function getQuoteAt(dealId: string, quoteId: string): Promise<Quote | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: keys.quote(dealId, quoteId), ConsistentRead: true }),
+  );
+  return out.Item ? toResource<Quote>(out.Item) : undefined;
+}
+
+/** Finds a quote by id alone (the alias index), then reads it consistently from its deal. */
+export async function getQuote(quoteId: string): Promise<Quote | undefined> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byAlias',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': INDEXES.byAlias.partition },
+      ExpressionAttributeValues: { ':pk': keys.quoteAliasPartition(quoteId) },
+      Limit: 1,
+    }),
+  );
+  const alias = out.Items?.[0];
+  return alias ? getQuoteAt(String(alias.dealId), quoteId) : undefined;
+}
+
+export async function listQuotes(dealId: string): Promise<Quote[]> {
+  const items: Quote[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.dealPartition(dealId), ':prefix': keys.quotePrefix() },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []).map((i) => toResource<Quote>(i)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => (a.number === b.number ? b.version - a.version : a.number < b.number ? 1 : -1));
+}
+
+export interface QuoteWrite {
+  /** The quote as read: its status is the condition of the write. Undefined for a new quote. */
+  before: Quote | undefined;
+  after: Quote;
+  events: DealEvent[];
+  /** Other quotes that change in the same transaction (the version a revision supersedes). */
+  others?: { before: Quote; after: Quote }[];
+  /** The deal, when it moves with the quote (stage hooks). */
+  deal?: { before: Deal; after: Deal };
+  /** A capability link created with it. */
+  link?: { tokenHash: string; createdAt: string };
+}
+
+function conditionalQuotePut(before: Quote | undefined, after: Quote): TransactItem {
+  return put(
+    quoteItem(after),
+    before
+      ? {
+          expression: '#status = :status',
+          names: { '#status': 'status' },
+          values: { ':status': before.status },
+        }
+      : { expression: 'attribute_not_exists(PK)' },
+  );
+}
+
+/**
+ * One transaction for a quote transition: the quote (on the condition that its status is still
+ * the one read), the quotes it supersedes, the deal it moves, the link and the events. Of two
+ * racing transitions exactly one wins; the loser gets QuoteStateError with the status that won,
+ * or VersionConflictError when only the deal changed under it (the caller may retry).
+ */
+export async function saveQuote(write: QuoteWrite): Promise<void> {
+  const items: TransactItem[] = [conditionalQuotePut(write.before, write.after)];
+  for (const other of write.others ?? []) items.push(conditionalQuotePut(other.before, other.after));
+  const dealStart = items.length;
+  if (write.deal) items.push(...dealWriteItems(write.deal.before, write.deal.after, write.events));
+  else
+    for (const event of write.events)
+      items.push(put(eventItem(event), { expression: 'attribute_not_exists(PK)' }));
+  if (write.link) {
+    items.push(
+      put(
+        {
+          ...keys.link(write.link.tokenHash),
+          entity: 'Link',
+          quoteId: write.after.id,
+          dealId: write.after.dealId,
+          createdAt: write.link.createdAt,
+        },
+        { expression: 'attribute_not_exists(PK)' },
+      ),
+    );
+  }
+  const result = await transact(items);
+  if (result.ok) return;
+  const othersEnd = 1 + (write.others?.length ?? 0);
+  if (result.failed.some((i) => i < othersEnd)) {
+    const current = await getQuoteAt(write.after.dealId, write.after.id);
+    const failedOther = result.failed.find((i) => i > 0 && i < othersEnd);
+    if (failedOther !== undefined && write.others) {
+      const other = write.others[failedOther - 1];
+      const now = other ? await getQuoteAt(other.before.dealId, other.before.id) : undefined;
+      throw new QuoteStateError(now?.status ?? 'superseded', 'replaced');
+    }
+    throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', 'changed');
+  }
+  if (write.deal && result.failed.includes(dealStart))
+    throw new VersionConflictError('the deal changed in the meantime');
+  throw new ConflictError('the quote could not be saved: retry');
+}
+
+export async function getLink(tokenHash: string): Promise<{ quoteId: string; dealId: string } | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.link(tokenHash) }));
+  return out.Item ? { quoteId: String(out.Item.quoteId), dealId: String(out.Item.dealId) } : undefined;
+}
+
+/** Remembers who a user is (from their token) so notices can reach the deal's owner. */
+export async function rememberUser(user: { id: string; email: string; name: string }): Promise<void> {
+  if (!user.email) return;
+  await db.send(
+    new PutCommand({ TableName: table(), Item: { ...keys.user(user.id), entity: 'User', ...user } }),
+  );
+}
+
+export async function getUserProfile(
+  userId: string,
+): Promise<{ id: string; email: string; name: string } | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.user(userId) }));
+  return out.Item ? { id: userId, email: String(out.Item.email), name: String(out.Item.name) } : undefined;
+}

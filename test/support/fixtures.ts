@@ -1,0 +1,60 @@
+import { ulid } from 'ulid';
+import { expect } from 'vitest';
+import type { User } from '#http/auth';
+import { call, users } from './api.ts';
+
+/** A rep of our own per test, so list assertions do not see other tests' data. */
+export function rep(name = 'rep'): User {
+  const id = `${name}-${ulid().toLowerCase()}`;
+  return { id, email: `${id}@example.com`, name, manager: false };
+}
+
+/** A deal with a contact, a company and two lines at two VAT rates, ready to quote. */
+export async function quotableDeal(
+  owner: User,
+  options: { contactName?: string; locale?: 'en' | 'fr' } = {},
+) {
+  const company = (
+    await call('POST', '/companies', {
+      user: owner,
+      body: { name: 'Acme SAS', address: '1 rue de la Paix\n75002 Paris', vatNumber: 'FR12345678901' },
+    })
+  ).body;
+  const contact = (
+    await call('POST', '/contacts', {
+      user: owner,
+      body: {
+        name: options.contactName ?? 'Jeanne Dupont',
+        email: `jeanne-${ulid().toLowerCase()}@acme.example`,
+        companyId: company.id,
+        ...(options.locale ? { locale: options.locale } : {}),
+      },
+    })
+  ).body;
+  const product = (
+    await call('POST', '/products', {
+      user: users.maya,
+      body: { name: 'Annual licence', unitPrice: 480_000, currency: 'EUR', taxRate: 20 },
+    })
+  ).body;
+  const deal = await call('POST', '/deals', {
+    user: owner,
+    body: {
+      name: 'Acme rollout',
+      contactId: contact.id,
+      companyId: company.id,
+      lines: [
+        { productId: product.id, quantity: 2, discountPercent: 10 },
+        {
+          name: 'Training manual',
+          description: 'Printed, 120 pages',
+          quantity: 5,
+          unitPrice: 4_500,
+          taxRate: 5.5,
+        },
+      ],
+    },
+  });
+  expect(deal.status).toBe(201);
+  return { deal: deal.body, contact, company, product };
+}
