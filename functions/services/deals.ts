@@ -36,6 +36,7 @@ import {
 } from '#store/deals';
 import { keys } from '#store/keys';
 import { getRecordItem, getRecords, type Page } from '#store/records';
+import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
 
@@ -119,7 +120,7 @@ export async function createDeal(input: DealInput, user: User): Promise<Deal> {
     userActor(user),
     clock,
   );
-  await saveDeal(undefined, deal, [event]);
+  await Promise.all([saveDeal(undefined, deal, [event]), rememberUser(user)]);
   return deal;
 }
 

@@ -9,7 +9,8 @@ import type { Deal, DealEvent } from '#schemas/deals';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
 import { VersionConflictError } from '#store/deals';
-import { rememberUser, saveQuote } from '#store/quotes';
+import { saveQuote } from '#store/quotes';
+import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
 import { newEvent, planStageMove, userActor } from './deals.ts';
 import { getPipeline } from './pipelines.ts';
@@ -89,4 +90,31 @@ export async function sendQuote(
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+/** The signed copy: the quote exactly as signed, plus the certificate page with its history. */
+export async function signedPdf(quote: Quote, events: DealEvent[]): Promise<Buffer> {
+  const signature = quote.signature;
+  if (quote.status !== 'signed' || !signature) throw new Error(`quote ${quote.id} is not signed`);
+  const history = events
+    .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    .map((e) => ({ at: e.at, type: e.type, actor: e.actor }));
+  return renderQuotePdf(viewOf(quote), {
+    certificate: {
+      signerName: signature.name,
+      ...(signature.email ? { signerEmail: signature.email } : {}),
+      signedAt: signature.at,
+      ip: signature.ip,
+      userAgent: signature.userAgent,
+      documentHash: signature.documentHash,
+      method: signature.method,
+      ...(signature.image ? { signatureImage: signature.image } : {}),
+      events: history,
+    },
+  });
+}
+
+export function signedFileName(quote: Quote): string {
+  return `${quote.number}-v${quote.version}-signed.pdf`;
 }

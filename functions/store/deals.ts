@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Deal, DealEvent } from '#schemas/deals';
 import { db, table } from './client.ts';
@@ -257,4 +257,66 @@ export async function queryDeals(
     return { items: page.map((r) => r.deal), nextCursor: encodeCursor(last) };
   if (bound !== undefined) return { items: page.map((r) => r.deal), nextCursor: encodeCursor(bound) };
   return { items: page.map((r) => r.deal) };
+}
+
+/** Outbox bookkeeping on an event item: which emails went out, how many tries, done. */
+export async function markOutbox(
+  dealId: string,
+  eventId: string,
+  change: { sent?: string; attempt?: true; done?: true },
+): Promise<{ attempts: number; sent: string[] }> {
+  const sets: string[] = [];
+  const adds: string[] = [];
+  const removes: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (change.sent) {
+    adds.push('#sent :sent');
+    values[':sent'] = new Set([change.sent]);
+  }
+  if (change.attempt) {
+    adds.push('#attempts :one');
+    values[':one'] = 1;
+  }
+  if (change.done) {
+    sets.push('#done = :now');
+    values[':now'] = new Date().toISOString();
+    // The sealed token has done its job: the table keeps no way to open the quote.
+    removes.push('#data.#sealed');
+  }
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.event(dealId, eventId),
+      UpdateExpression: [
+        sets.length ? `SET ${sets.join(', ')}` : '',
+        adds.length ? `ADD ${adds.join(', ')}` : '',
+        removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: {
+        ...(change.sent ? { '#sent': '_sentEmails' } : {}),
+        ...(change.attempt ? { '#attempts': '_attempts' } : {}),
+        ...(change.done ? { '#done': '_notifiedAt', '#data': 'data', '#sealed': 'sealedToken' } : {}),
+      },
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  const item = out.Attributes ?? {};
+  return {
+    attempts: Number(item._attempts ?? 0),
+    sent: [...((item._sentEmails as Set<string> | undefined) ?? [])],
+  };
+}
+
+export async function getEventItem(
+  dealId: string,
+  eventId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: keys.event(dealId, eventId), ConsistentRead: true }),
+  );
+  return out.Item;
 }

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
 import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
 import type { Deal, DealEvent } from '#schemas/deals';
-import type { Quote } from '#schemas/quotes';
+import type { Quote, QuoteStatus } from '#schemas/quotes';
 import { db, table } from './client.ts';
 import { dealWriteItems, eventItem, VersionConflictError } from './deals.ts';
 import { put, type TransactItem, toResource, transact } from './items.ts';
@@ -85,21 +85,25 @@ export interface QuoteWrite {
   others?: { before: Quote; after: Quote }[];
   /** The deal, when it moves with the quote (stage hooks). */
   deal?: { before: Deal; after: Deal };
+  /** The statuses the quote may be in for the write to apply (default: the status read). */
+  from?: readonly QuoteStatus[];
   /** A capability link created with it. */
   link?: { tokenHash: string; createdAt: string };
 }
 
-function conditionalQuotePut(before: Quote | undefined, after: Quote): TransactItem {
-  return put(
-    quoteItem(after),
-    before
-      ? {
-          expression: '#status = :status',
-          names: { '#status': 'status' },
-          values: { ':status': before.status },
-        }
-      : { expression: 'attribute_not_exists(PK)' },
-  );
+function conditionalQuotePut(
+  before: Quote | undefined,
+  after: Quote,
+  from?: readonly QuoteStatus[],
+): TransactItem {
+  if (!before) return put(quoteItem(after), { expression: 'attribute_not_exists(PK)' });
+  const statuses = from ?? [before.status];
+  const values = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  return put(quoteItem(after), {
+    expression: `#status IN (${Object.keys(values).join(', ')})`,
+    names: { '#status': 'status' },
+    values,
+  });
 }
 
 /**
@@ -109,7 +113,7 @@ function conditionalQuotePut(before: Quote | undefined, after: Quote): TransactI
  * or VersionConflictError when only the deal changed under it (the caller may retry).
  */
 export async function saveQuote(write: QuoteWrite): Promise<void> {
-  const items: TransactItem[] = [conditionalQuotePut(write.before, write.after)];
+  const items: TransactItem[] = [conditionalQuotePut(write.before, write.after, write.from)];
   for (const other of write.others ?? []) items.push(conditionalQuotePut(other.before, other.after));
   const dealStart = items.length;
   if (write.deal) items.push(...dealWriteItems(write.deal.before, write.deal.after, write.events));
@@ -153,17 +157,20 @@ export async function getLink(tokenHash: string): Promise<{ quoteId: string; dea
   return out.Item ? { quoteId: String(out.Item.quoteId), dealId: String(out.Item.dealId) } : undefined;
 }
 
-/** Remembers who a user is (from their token) so notices can reach the deal's owner. */
-export async function rememberUser(user: { id: string; email: string; name: string }): Promise<void> {
-  if (!user.email) return;
-  await db.send(
-    new PutCommand({ TableName: table(), Item: { ...keys.user(user.id), entity: 'User', ...user } }),
+/** Quotes still waiting for the customer whose validity ended before `today` (sparse index, no Scan). */
+export async function quotesPastValidity(
+  today: string,
+  limit: number,
+): Promise<{ dealId: string; quoteId: string }[]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byExpiry',
+      KeyConditionExpression: '#pk = :pk AND #sk < :today',
+      ExpressionAttributeNames: { '#pk': INDEXES.byExpiry.partition, '#sk': INDEXES.byExpiry.sort },
+      ExpressionAttributeValues: { ':pk': keys.expiryPartition(), ':today': today },
+      Limit: limit,
+    }),
   );
-}
-
-export async function getUserProfile(
-  userId: string,
-): Promise<{ id: string; email: string; name: string } | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.user(userId) }));
-  return out.Item ? { id: userId, email: String(out.Item.email), name: String(out.Item.name) } : undefined;
+  return (out.Items ?? []).map((i) => ({ dealId: String(i.dealId), quoteId: String(i.id) }));
 }

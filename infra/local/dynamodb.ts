@@ -16,13 +16,33 @@ export interface LocalDynamo {
   endpoint: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Synchronous last resort for `process.on('exit')`: signals the whole process group. */
+  kill(): void;
+}
+
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Signals DynamoDB Local's process group, not only the child: a `java` launcher that is a wrapper
+ * script (SDKMAN, asdf shims) would otherwise leave the JVM running and holding the port.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    if (process.platform === 'win32') child.kill(signal);
+    else process.kill(-child.pid, signal);
+  } catch {
+    // Already gone between the check and the signal.
+  }
 }
 
 /** One clear line when Java is missing, instead of a spawn error. */
 export function assertJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
-    throw new Error('Java 17+ is required for DynamoDB Local: install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) and retry');
+    throw new Error(
+      'Java 17+ is required for DynamoDB Local: install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) and retry',
+    );
   }
 }
 
@@ -41,16 +61,20 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 30
   child.once('exit', (code) => {
     exited = code ?? -1;
   });
-  for (;;) {
-    if (exited !== null) throw new Error(`DynamoDB Local exited with code ${exited} before it was ready`);
-    try {
-      await client.send(new ListTablesCommand({ Limit: 1 }));
-      client.destroy();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 150));
+  try {
+    for (;;) {
+      if (exited !== null) throw new Error(`DynamoDB Local exited with code ${exited} before it was ready`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
     }
+  } finally {
+    client.destroy();
   }
 }
 
@@ -63,18 +87,35 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
     sharedDb: true,
     ...(options.dataDir ? { path: options.dataDir } : {}),
     stdio: 'ignore',
+    // Its own process group: Ctrl-C reaches only us, and we stop Java last, after the handlers.
+    detached: process.platform !== 'win32',
   });
+  // In its own group, Java survives its parent unless told: whatever ends this process (a crash, a
+  // forced exit, even during startup) takes Java down with it.
+  const kill = () => signalGroup(child, 'SIGKILL');
+  process.on('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const endpoint = `http://127.0.0.1:${options.port}`;
-  await waitUntilUp(endpoint, child);
+  try {
+    await waitUntilUp(endpoint, child);
+  } catch (error) {
+    kill();
+    throw error;
+  }
   return {
     endpoint,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const force = setTimeout(kill, STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        signalGroup(child, 'SIGTERM');
       }),
+    kill,
   };
 }
 
@@ -122,7 +163,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+          AttributeName,
+          AttributeType,
+        })),
         KeySchema: [
           { AttributeName: def.partitionKey, KeyType: 'HASH' },
           { AttributeName: def.sortKey, KeyType: 'RANGE' },

@@ -1,20 +1,40 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { freePort } from '#infra/local/ports';
+import { startSes } from '#infra/local/ses';
+import { startStreamPoller } from '#infra/local/stream-poller';
+import { testEnv } from './env.ts';
 
 /**
- * Starts the real local services once per test run: DynamoDB Local (in memory) with the real key
- * schema. Workers inherit the endpoint through the environment.
+ * Starts the real local services once per test run, as `npm start` does: DynamoDB Local (in
+ * memory) with the real key schema, the SES emulator, and the stream poller feeding `notify`.
+ * Workers inherit the endpoints through the environment.
  */
 export default async function setup(_project: TestProject) {
-  const port = await freePort();
-  const dynamo = await startDynamo({ port });
-  const tableName = 'closer-test';
-  await ensureTable(dynamo.endpoint, tableName);
+  Object.assign(process.env, testEnv);
+  const dynamo = await startDynamo({ port: await freePort() });
+  await ensureTable(dynamo.endpoint, testEnv.TABLE_NAME);
+  const ses = await startSes({ port: await freePort() });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  process.env.TABLE_NAME = tableName;
-  process.env.AWS_REGION = 'local';
+  process.env.SES_ENDPOINT = ses.endpoint;
+  // Imported only now: the handler's clients read the endpoints when they load.
+  const { handler } = await import('../../functions/notify/handler.ts');
+  const { isOutboxEvent } = await import('../../functions/services/notify.ts');
+  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+  const poller = startStreamPoller({
+    endpoint: dynamo.endpoint,
+    tableName: testEnv.TABLE_NAME,
+    handler,
+    functionName: 'notify',
+    retryDelayMs: 100,
+    filter: (record: DynamoDBRecord) =>
+      record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+    log: (m: string, e?: unknown) => console.error('[poller]', m, e),
+  });
   return async () => {
+    await poller.stop();
+    await ses.stop();
     await dynamo.stop();
   };
 }

@@ -1,0 +1,339 @@
+/**
+ * `npm start`: the whole service on this machine with real protocol peers and no AWS account.
+ * DynamoDB Local (persisted under DATA_DIR), the SES emulator, an HTTP server that plays API
+ * Gateway for the same handlers the cloud runs, and the table's stream feeding `notify`.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { routes } from '#infra/routes';
+import { resolveDataDir } from './config.ts';
+import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
+import { loadHandlers, loadStreamHandler } from './handlers.ts';
+import { localSecret, signToken, verifyToken } from './jwt.ts';
+import { isPortFree } from './ports.ts';
+import { SeedError, seedDemo } from './seed.ts';
+import { createLocalServer } from './server.ts';
+import { startSes } from './ses.ts';
+import { startStreamPoller } from './stream-poller.ts';
+import { demoUsers, userFor } from './users.ts';
+
+const TABLE_NAME = 'closer';
+const SENDER_EMAIL = 'quotes@closer.local';
+/** Printed last: tests and scripts wait for it to know the stack is ready. */
+const READY_LINE = 'Press Ctrl-C to stop.';
+
+interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  dynamoPort: number;
+  sesPort: number;
+  publicBaseUrl: string;
+  seed: boolean;
+}
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm start [-- --port <n>] [--data-dir <dir>] [--dynamodb-port <n>] [--ses-port <n>] [--no-seed]
+  environment: PORT (3000), HOST (127.0.0.1), DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005),
+               PUBLIC_BASE_URL (http://localhost:<PORT>)`;
+
+function portOf(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new UsageError(`${name} must be a port number between 1 and 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) throw new UsageError('');
+  const port = portOf('PORT', values.port ?? env.PORT, 3000);
+  const settings: Settings = {
+    port,
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolveDataDir(values['data-dir'], env),
+    dynamoPort: portOf('DYNAMODB_PORT', values['dynamodb-port'] ?? env.DYNAMODB_PORT, 8000),
+    sesPort: portOf('SES_PORT', values['ses-port'] ?? env.SES_PORT, 8005),
+    publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    seed: !values['no-seed'],
+  };
+  const ports = [settings.port, settings.dynamoPort, settings.sesPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new UsageError(`PORT, DYNAMODB_PORT and SES_PORT must differ, got ${ports.join(', ')}`);
+  }
+  return settings;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      'ses-port': { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+const PID_FILE = 'dynamodb.pid';
+
+/**
+ * The pid of a DynamoDB Local already serving this data directory: another `npm start`, or one an
+ * earlier run left behind when it was killed too hard to clean up. Two on one directory would
+ * corrupt its database, whatever their ports.
+ */
+function dynamoUsingDataDir(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, PID_FILE), 'utf8').trim());
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  // Where /proc exists, make sure the pid was not reused by an unrelated process.
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync('/proc/self')) {
+    if (!existsSync(cmdline)) return undefined;
+    const args = readFileSync(cmdline, 'utf8');
+    if (!args.includes('DynamoDBLocal') || !args.includes(join(dataDir, 'dynamodb'))) return undefined;
+  }
+  return pid;
+}
+
+/** The one line to print when a port is taken, or undefined when all are free. */
+async function busyPortMessage(settings: Settings): Promise<string | undefined> {
+  const wanted: [string, number, string][] = [
+    ['PORT', settings.port, settings.host],
+    ['DYNAMODB_PORT', settings.dynamoPort, '127.0.0.1'],
+    ['SES_PORT', settings.sesPort, '127.0.0.1'],
+  ];
+  const taken = new Set(wanted.map(([, port]) => port));
+  for (const [name, port, host] of wanted) {
+    if (await isPortFree(port, host)) continue;
+    let alternative = port + 1;
+    while (alternative < 65_535 && (taken.has(alternative) || !(await isPortFree(alternative, host)))) {
+      alternative++;
+    }
+    return `port ${port} is already in use: stop the other process or set ${name}=${alternative}`;
+  }
+  return undefined;
+}
+
+/** What the handlers read from their environment, as the CDK stack sets it in the cloud. */
+function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEndpoint: string): void {
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    TABLE_NAME,
+    SES_ENDPOINT: sesEndpoint,
+    // Dummy credentials on purpose: nothing started here may reach a real AWS account.
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    PUBLIC_BASE_URL: settings.publicBaseUrl,
+    SENDER_EMAIL,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+}
+
+class StartupAborted extends Error {}
+
+async function main(): Promise<number> {
+  let settings: Settings;
+  try {
+    settings = readSettings(process.argv.slice(2), process.env);
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(message ? `${message}\n${USAGE}` : USAGE);
+    return message ? 2 : 0;
+  }
+
+  const running = dynamoUsingDataDir(settings.dataDir);
+  if (running !== undefined) {
+    console.error(
+      `DynamoDB Local (pid ${running}) already uses ${settings.dataDir}: stop the other \`npm start\`, or \`kill ${running}\` if none is running`,
+    );
+    return 1;
+  }
+  const busy = await busyPortMessage(settings);
+  if (busy) {
+    console.error(busy);
+    return 1;
+  }
+  try {
+    assertJava();
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+
+  const cleanups: { name: string; run: () => Promise<void> }[] = [];
+  let stopping = false;
+  let resolveStopped: (code: number) => void = () => {};
+  const stopped = new Promise<number>((resolve) => {
+    resolveStopped = resolve;
+  });
+
+  let firstSignalAt = 0;
+  const onSignal = () => {
+    if (stopping) {
+      // One Ctrl-C can arrive twice (the terminal signals the whole group, and tsx relays it too);
+      // only a later one means the user is done waiting.
+      if (Date.now() - firstSignalAt < 1_000) return;
+      // startDynamo's exit hook kills Java on the way out.
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    stopping = true;
+    console.log('\nStopping...');
+    resolveStopped(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  /** Between startup steps: a Ctrl-C during startup stops at the next step instead of finishing. */
+  const checkpoint = () => {
+    if (stopping) throw new StartupAborted();
+  };
+
+  const { dataDir } = settings;
+  let seedLine = '';
+  let notifyLine = '';
+  let sesViewer = '';
+  let apiUrl = '';
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = localSecret(dataDir);
+
+    const localDynamo = await startDynamo({ port: settings.dynamoPort, dataDir: join(dataDir, 'dynamodb') });
+    writeFileSync(join(dataDir, PID_FILE), String(localDynamo.process.pid ?? ''));
+    cleanups.push({
+      name: 'DynamoDB Local',
+      run: async () => {
+        await localDynamo.stop();
+        rmSync(join(dataDir, PID_FILE), { force: true });
+      },
+    });
+    checkpoint();
+    await ensureTable(localDynamo.endpoint, TABLE_NAME);
+    checkpoint();
+
+    const ses = await startSes({ port: settings.sesPort });
+    cleanups.push({ name: 'SES emulator', run: ses.stop });
+    sesViewer = ses.viewerUrl;
+    configureEnvironment(settings, localDynamo.endpoint, ses.endpoint);
+    checkpoint();
+
+    const server = createLocalServer({
+      routes,
+      handlers: loadHandlers(routes.map((r) => r.fn)),
+      verify: (token) => verifyToken(token, secret),
+    });
+    const listening = await server.listen(settings.port, settings.host);
+    cleanups.push({ name: 'HTTP server', run: server.close });
+    apiUrl = `http://localhost:${settings.port}`;
+    checkpoint();
+
+    // notify (the stream consumer that sends emails) is wired only once its source exists. Until
+    // then the stream keeps the writes (24 h), and the first run with notify delivers them.
+    const notify = await loadStreamHandler('notify');
+    if (notify) {
+      const poller = startStreamPoller({
+        endpoint: localDynamo.endpoint,
+        tableName: TABLE_NAME,
+        handler: notify,
+        dataDir,
+        functionName: 'notify',
+        onDropped: (dropped) =>
+          console.error(
+            `[notify] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
+              dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
+            }`,
+          ),
+      });
+      cleanups.push({ name: 'stream poller', run: poller.stop });
+      notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
+    } else {
+      notifyLine = 'notify     not written yet (functions/notify/handler.ts): no emails are sent';
+    }
+    checkpoint();
+
+    if (settings.seed) {
+      const manager = await signToken(userFor('maya'), secret);
+      try {
+        const seeded = await seedDemo({ baseUrl: listening, token: manager, dataDir });
+        seedLine = seeded.created ? `demo deal created: ${seeded.dealId}` : `demo deal: ${seeded.dealId}`;
+      } catch (error) {
+        // The stack is still useful without the demo (the API may be mid-rewrite): say why, go on.
+        const reason = error instanceof SeedError ? error.message : String(error);
+        seedLine = `demo data not seeded: ${reason}`;
+      }
+    }
+    checkpoint();
+
+    const tokens = await Promise.all(
+      demoUsers.map(async (u) => ({ user: u, token: await signToken(u, secret) })),
+    );
+    const width = Math.max(...demoUsers.map((u) => u.sub.length));
+    console.log(
+      [
+        '',
+        'Closer is running locally.',
+        '',
+        `  API        ${apiUrl}`,
+        `  OpenAPI    ${apiUrl}/openapi.json`,
+        `  Emails     ${sesViewer}   (SES emulator viewer)`,
+        `  Data       ${dataDir}   (delete it to start over)`,
+        ...(settings.publicBaseUrl !== apiUrl
+          ? [`  Public     ${settings.publicBaseUrl}   (quote links)`]
+          : []),
+        `  ${notifyLine}`,
+        ...(seedLine ? [`  ${seedLine}`] : []),
+        '',
+        'Tokens (12 h; more with `npm run -s token -- <user> [--manager]`):',
+        ...tokens.map(
+          ({ user, token }) =>
+            `  # ${user.sub.padEnd(width)}  ${user.name} (${user.role})\n  export ${user.sub.toUpperCase()}_TOKEN=${token}`,
+        ),
+        '',
+        'Try:',
+        `  curl -s -H "Authorization: Bearer $ALICE_TOKEN" ${apiUrl}/deals`,
+        '',
+        READY_LINE,
+      ].join('\n'),
+    );
+  } catch (error) {
+    if (!(error instanceof StartupAborted)) {
+      console.error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+      stopping = true;
+      resolveStopped(1);
+    }
+  }
+
+  const code = await stopped;
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup.run();
+    } catch (error) {
+      console.error(`stopping the ${cleanup.name} failed: ${(error as Error).message}`);
+    }
+  }
+  if (code === 0) console.log('Stopped.');
+  return code;
+}
+
+// Exit explicitly: SDK clients inside the handlers keep sockets that would hold the process open.
+process.exit(await main());
