@@ -10,6 +10,7 @@ import type { Quote } from '#schemas/quotes';
 import { addEvent, getDeal, getEventItem, listEvents, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
 import { getUserProfile } from '#store/users';
+import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
 import { newEvent } from './deals.ts';
 import { pdfFileName, quotePdf, signedFileName, signedPdf } from './documents.ts';
 import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
@@ -21,21 +22,7 @@ import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
  * send never undoes the action that caused it.
  */
 
-export const OUTBOX_TYPES = [
-  'quote.sent',
-  'quote.viewed',
-  'quote.signed',
-  'quote.changes_requested',
-  'quote.declined',
-  'quote.expired',
-] as const;
-
 export const MAX_ATTEMPTS = 3;
-
-/** The filter of the stream mapping, as a predicate (the local poller applies the same one). */
-export function isOutboxEvent(item: Record<string, unknown>): boolean {
-  return item.entity === 'Event' && (OUTBOX_TYPES as readonly string[]).includes(String(item.type));
-}
 
 interface Outgoing {
   kind: string;
@@ -207,3 +194,5 @@ export async function processOutboxEvent(delivered: DealEvent): Promise<void> {
     await markOutbox(event.dealId, event.id, { done: true });
   }
 }
+
+export { isOutboxEvent, OUTBOX_TYPES };

@@ -51,3 +51,11 @@ export async function loadStreamHandler(
   if (!existsSync(handlerFile(fn))) return undefined;
   return importHandler<StreamHandler>(fn, source);
 }
+
+/** A scheduled function (EventBridge in the cloud): called with no event. */
+export async function loadScheduledHandler(
+  fn: string,
+  source: HandlerSource = 'source',
+): Promise<() => Promise<unknown>> {
+  return importHandler<() => Promise<unknown>>(fn, source);
+}

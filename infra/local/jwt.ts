@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { persistentSecret } from './config.ts';
 
 /** Tokens the local stack accepts carry this issuer, so a token from another system is refused. */
 export const LOCAL_ISSUER = 'closer-local';
@@ -33,17 +31,7 @@ const SECRET_FILE = 'jwt-secret';
 export function localSecret(dataDir: string): Uint8Array {
   const fromEnv = process.env.LOCAL_JWT_SECRET;
   if (fromEnv) return new TextEncoder().encode(fromEnv);
-  const file = join(dataDir, SECRET_FILE);
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    // `wx` fails when the file exists, so two processes starting at once agree on one secret.
-    writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const stored = readFileSync(file, 'utf8').trim();
-  if (stored === '') throw new Error(`${file} is empty: delete it and start again`);
-  return Buffer.from(stored, 'base64url');
+  return Buffer.from(persistentSecret(dataDir, SECRET_FILE), 'base64url');
 }
 
 export async function signToken(subject: TokenSubject, secret: Uint8Array): Promise<string> {

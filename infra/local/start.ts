@@ -6,10 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { routes } from '#infra/routes';
-import { resolveDataDir } from './config.ts';
+import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import { persistentSecret, resolveDataDir } from './config.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
-import { loadHandlers, loadStreamHandler } from './handlers.ts';
+import { loadHandlers, loadScheduledHandler, loadStreamHandler } from './handlers.ts';
 import { localSecret, signToken, verifyToken } from './jwt.ts';
 import { isPortFree } from './ports.ts';
 import { SeedError, seedDemo } from './seed.ts';
@@ -133,6 +135,8 @@ async function busyPortMessage(settings: Settings): Promise<string | undefined> 
 
 /** What the handlers read from their environment, as the CDK stack sets it in the cloud. */
 function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEndpoint: string): void {
+  // Seals link tokens in the email outbox; the cloud reads it from Secrets Manager.
+  process.env.LINK_KEY ||= persistentSecret(settings.dataDir, 'link-key');
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     TABLE_NAME,
@@ -247,28 +251,44 @@ async function main(): Promise<number> {
     apiUrl = `http://localhost:${settings.port}`;
     checkpoint();
 
-    // notify (the stream consumer that sends emails) is wired only once its source exists. Until
-    // then the stream keeps the writes (24 h), and the first run with notify delivers them.
+    // notify: the table stream feeds it, with the same filter and retries as the cloud mapping.
     const notify = await loadStreamHandler('notify');
-    if (notify) {
-      const poller = startStreamPoller({
-        endpoint: localDynamo.endpoint,
-        tableName: TABLE_NAME,
-        handler: notify,
-        dataDir,
-        functionName: 'notify',
-        onDropped: (dropped) =>
-          console.error(
-            `[notify] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
-              dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
-            }`,
-          ),
-      });
-      cleanups.push({ name: 'stream poller', run: poller.stop });
-      notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
-    } else {
-      notifyLine = 'notify     not written yet (functions/notify/handler.ts): no emails are sent';
-    }
+    if (!notify) throw new Error('functions/notify/handler.ts is missing');
+    const poller = startStreamPoller({
+      endpoint: localDynamo.endpoint,
+      tableName: TABLE_NAME,
+      handler: notify,
+      filter: (record) =>
+        record.eventName === 'INSERT' &&
+        isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+      dataDir,
+      functionName: 'notify',
+      onDropped: (dropped) =>
+        console.error(
+          `[notify] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
+            dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
+          }`,
+        ),
+    });
+    cleanups.push({ name: 'stream poller', run: poller.stop });
+    notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
+
+    // expire: the cloud runs it on a schedule; here every EXPIRE_EVERY_SECONDS (default 60).
+    const expire = await loadScheduledHandler('expire');
+    const everyMs = Math.max(1, Number(process.env.EXPIRE_EVERY_SECONDS ?? 60)) * 1000;
+    let expiring = false;
+    const timer = setInterval(() => {
+      if (expiring) return;
+      expiring = true;
+      expire()
+        .catch((error: unknown) =>
+          console.error(`[expire] failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => {
+          expiring = false;
+        });
+    }, everyMs);
+    cleanups.push({ name: 'expiry schedule', run: async () => clearInterval(timer) });
     checkpoint();
 
     if (settings.seed) {
@@ -301,6 +321,7 @@ async function main(): Promise<number> {
           ? [`  Public     ${settings.publicBaseUrl}   (quote links)`]
           : []),
         `  ${notifyLine}`,
+        `  expire     every ${everyMs / 1000} s (quotes past their validity date)`,
         ...(seedLine ? [`  ${seedLine}`] : []),
         '',
         'Tokens (12 h; more with `npm run -s token -- <user> [--manager]`):',
