@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: esbuild runs here so package.json `imports` (`#domain/*`, ...) resolve. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Where a function's Lambda entry point lives: one folder per function, `handler` exported. */
+export function entryOf(name: string): string {
+  return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+/** Where templates/ lands in the Lambda (next to the bundle); functions read it from `TEMPLATES_DIR`. */
+export const TEMPLATES_DIR_IN_LAMBDA = '/var/task/templates';
+
+/**
+ * The AWS SDK packages left out of the bundle when the runtime's copy is used. `@smithy/*` goes with
+ * them: a bundled smithy next to the runtime's SDK is the version mismatch the CDK flag
+ * `sdkV3ExcludeSmithyPackages` exists to avoid.
+ */
+export const AWS_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * esbuild settings shared by the construct and bench/bundles.ts, so the benchmark measures the
+ * bundles that ship. ESM output needs a real `require` for the CommonJS dependencies esbuild wraps
+ * (the SDK's and Powertools' internals call `require('node:...')`); the banner provides it under a
+ * name no bundled module declares.
+ */
+export const HOUSE_ESBUILD = {
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner:
+    "import { createRequire as __closerCreateRequire } from 'node:module';const require = __closerCreateRequire(import.meta.url);",
+} as const;
+
+export interface CloserFunctionProps {
+  /** The folder under functions/ holding the entry point (functions/<name>/handler.ts). */
+  name: string;
+  /** The entry point; defaults to functions/<name>/handler.ts. */
+  entry?: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetention: RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL. */
+  logLevel: string;
+  /** true: the SDK is bundled (pinned versions, tree-shaken); false: the Lambda runtime's copy. */
+  bundleAwsSdk: boolean;
+  /** Ships templates/ (HTML, fonts, locales) in the bundle and sets TEMPLATES_DIR. */
+  shipTemplates: boolean;
+  environment?: Record<string, string>;
+}
+
+/**
+ * A Lambda function with the house defaults: Node.js 22 on arm64 (cheaper per GB-second), ESM
+ * bundle built locally with esbuild (no Docker), minified with source maps, X-Ray tracing, its own
+ * log group with a retention, Powertools logger settings, and a role that may only write its own logs.
+ */
+export class CloserFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CloserFunctionProps) {
+    const entry = props.entry ?? entryOf(props.name);
+    if (!existsSync(entry)) {
+      throw new Error(
+        `Function ${props.name} has no entry point: ${relative(PROJECT_ROOT, entry)} does not exist. Write it (exporting \`handler\`) before deploying the routes or wiring that use it.`,
+      );
+    }
+    const templates = join(PROJECT_ROOT, 'templates');
+    if (props.shipTemplates && !existsSync(templates)) {
+      throw new Error(`Function ${props.name} ships templates/, but ${templates} does not exist.`);
+    }
+
+    // Created in the parent scope because `this` does not exist before super(); an explicit log
+    // group is how retention is set now that the function's `logRetention` prop is deprecated.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      // Function logs are diagnostics, not records: the table and the event log hold the history.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of the default one, which attaches AWSLambdaBasicExecutionRole
+    // (logs:* on every log group); this one may write to its log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'closer',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        ...(props.shipTemplates ? { TEMPLATES_DIR: TEMPLATES_DIR_IN_LAMBDA } : {}),
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: HOUSE_ESBUILD.target,
+        minify: HOUSE_ESBUILD.minify,
+        sourceMap: HOUSE_ESBUILD.sourcemap,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: HOUSE_ESBUILD.sourcesContent,
+        mainFields: [...HOUSE_ESBUILD.mainFields],
+        banner: HOUSE_ESBUILD.banner,
+        bundleAwsSDK: props.bundleAwsSdk,
+        externalModules: props.bundleAwsSdk ? [] : [...AWS_SDK_EXTERNALS],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            props.shipTemplates
+              ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`]
+              : [],
+        },
+      },
+    });
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The runtime is pinned to nodejs22.x on purpose: the bundle targets node22 and the SDK bundling figures were measured for it; a runtime upgrade is a reviewed change, not a synth-time drift.',
+    });
+  }
+}

@@ -1,0 +1,294 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type FunctionName, routes } from '#infra/routes';
+import { OUTBOX_ENTITY, OUTBOX_TYPES } from '../functions/notify/filter.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { CloserHttpApi } from './constructs/api.ts';
+import { CloserFunction } from './constructs/function.ts';
+import { Mail } from './constructs/mail.ts';
+import { CloserTable, type TableAccess } from './constructs/table.ts';
+import { RepDirectory } from './constructs/users.ts';
+import type { CloserContext } from './context.ts';
+
+/** Functions that no route serves: a stream consumer and a scheduled job. */
+export type BackgroundFunctionName = 'notify' | 'expire';
+export type CloserFunctionName = FunctionName | BackgroundFunctionName;
+
+export interface FunctionPlan {
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  table: TableAccess;
+  /** Renders HTML, PDF or email: ships templates/ and reads TEMPLATES_DIR. */
+  templates: boolean;
+  /** Seals or unseals link tokens in the outbox: reads the link key secret (LINK_KEY_SECRET_ARN). */
+  linkKey: boolean;
+}
+
+/**
+ * What each function gets. Keyed by every function name, so a new `fn` in the route table does not
+ * compile until it has a plan here. HTTP timeouts stay under API Gateway's 30 s integration limit.
+ */
+export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
+  api: {
+    description: 'Closer rep API (JSON, quote preview)',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    table: 'RW',
+    templates: true,
+    linkKey: false,
+  },
+  pages: {
+    description: 'Closer public quote pages and customer actions',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    table: 'RW',
+    templates: true,
+    linkKey: false,
+  },
+  documents: {
+    // PDF layout is CPU-bound and Lambda's CPU share grows with memory. Sending a quote hashes its
+    // PDF, writes the sent status and seals the link token into the outbox event.
+    description: 'Closer PDF rendering and quote sending',
+    memorySize: 1024,
+    timeout: Duration.seconds(29),
+    table: 'RW',
+    templates: true,
+    linkKey: true,
+  },
+  notify: {
+    // Renders the quote and signed-copy PDFs it attaches: as CPU-bound as documents.
+    description: 'Closer outbox consumer: sends the emails of new events',
+    memorySize: 1024,
+    timeout: Duration.seconds(60),
+    table: 'RW',
+    templates: true,
+    linkKey: true,
+  },
+  expire: {
+    description: 'Closer scheduled job: expires quotes past their validUntil',
+    memorySize: 256,
+    timeout: Duration.seconds(60),
+    table: 'RW',
+    templates: false,
+    linkKey: false,
+  },
+};
+
+/**
+ * Functions outside the route table, built and wired by the stack: notify (the outbox stream
+ * consumer) and expire (the schedule). A new one gets a plan above, a wiring method below and its
+ * name here.
+ */
+export const backgroundFunctions: readonly BackgroundFunctionName[] = ['notify', 'expire'];
+
+/** The functions the route table names, in first-route order. */
+export function httpFunctionNames(): FunctionName[] {
+  return [...new Set(routes.map((r) => r.fn))];
+}
+
+/** Every function the stack builds: the route table's, then the background ones. */
+export function stackFunctionNames(): CloserFunctionName[] {
+  return [...httpFunctionNames(), ...backgroundFunctions];
+}
+
+/**
+ * The stream filter of notify: new outbox events only. Updates and deletes, and inserts of any
+ * other entity, never invoke (or bill) the function.
+ */
+export function outboxFilter(): { [key: string]: unknown } {
+  return FilterCriteria.filter({
+    eventName: FilterRule.isEqual('INSERT'),
+    dynamodb: {
+      NewImage: {
+        entity: { S: FilterRule.isEqual(OUTBOX_ENTITY) },
+        type: { S: FilterRule.or(...OUTBOX_TYPES) },
+      },
+    },
+  });
+}
+
+export interface CloserStackProps extends StackProps {
+  context: CloserContext;
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * Closer in one stack: the table, the reps' user pool, the HTTP API built from the route table
+ * with one Lambda per function, SES sending, and alarms.
+ */
+export class CloserStack extends Stack {
+  readonly data: CloserTable;
+  readonly users: RepDirectory;
+  readonly http: CloserHttpApi;
+  readonly mail: Mail;
+  readonly alarms: Alarms;
+  /** Seals link tokens while they wait in the outbox (functions/config/link-key.ts). */
+  readonly linkKey: Secret;
+  readonly functions = new Map<CloserFunctionName, CloserFunction>();
+  private readonly settings: CloserContext;
+
+  constructor(scope: Construct, id: string, props: CloserStackProps) {
+    super(scope, id, { description: 'Closer: deals and quotes', ...props });
+    const context = props.context;
+    this.settings = context;
+
+    this.data = new CloserTable(this, 'Data');
+    this.users = new RepDirectory(this, 'Users');
+    this.mail = new Mail(this, 'Mail', {
+      senderEmail: context.senderEmail,
+      senderDomain: context.senderDomain,
+    });
+    this.alarms = new Alarms(this, 'Alarms', { email: context.alarmEmail });
+    this.linkKey = new Secret(this, 'LinkKey', {
+      description: 'Closer: key that seals quote link tokens in the outbox',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.linkKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only seals tokens for the seconds to hours they wait in the outbox; rotating it while emails are pending would make their links unreadable, so it is rotated by hand (put-secret-value) when the notify queue is empty.',
+    });
+    this.http = new CloserHttpApi(this, 'Api', {
+      jwtIssuer: this.users.issuerUrl,
+      jwtAudience: this.users.client.userPoolClientId,
+      throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiBurstLimit },
+      publicThrottle: { rateLimit: context.publicRateLimit, burstLimit: context.publicBurstLimit },
+      logRetention: context.logRetentionDays,
+      domain:
+        context.domainName && context.certificateArn
+          ? { domainName: context.domainName, certificateArn: context.certificateArn }
+          : undefined,
+    });
+    this.alarms.onServerErrorRate('Api5xxRate', this.http.stage);
+
+    for (const name of httpFunctionNames()) this.addFunction(name);
+    this.http.addRoutes(routes, (name) => this.functionNamed(name));
+
+    for (const name of backgroundFunctions) {
+      const fn = this.addFunction(name);
+      if (name === 'notify') this.wireNotify(fn);
+      else this.wireExpire(fn);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the API', value: this.http.url });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      description: 'Base URL of the quote links sent to customers',
+      value: this.http.publicBaseUrl,
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', {
+      description: 'App client id: the audience of the ID tokens the API accepts',
+      value: this.users.client.userPoolClientId,
+    });
+    new CfnOutput(this, 'TableName', { value: this.data.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    if (this.http.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: `Point ${this.http.domainName.name} here (CNAME, or an alias A record with hosted zone ${this.http.domainName.regionalHostedZoneId})`,
+        value: this.http.domainName.regionalDomainName,
+      });
+    }
+  }
+
+  /**
+   * Builds a function from its plan (entry functions/<name>/handler.ts unless `entry` is given),
+   * with table access, the shared environment and an error alarm.
+   */
+  addFunction(name: CloserFunctionName, options: { entry?: string } = {}): CloserFunction {
+    if (this.functions.has(name)) throw new Error(`function ${name} is already in the stack`);
+    const plan = functionPlans[name];
+    const fn = new CloserFunction(this, `${pascal(name)}Function`, {
+      name,
+      entry: options.entry,
+      description: plan.description,
+      memorySize: plan.memorySize,
+      timeout: plan.timeout,
+      logRetention: this.settings.logRetentionDays,
+      logLevel: this.settings.logLevel,
+      bundleAwsSdk: this.settings.bundleAwsSdk,
+      shipTemplates: plan.templates,
+      environment: {
+        TABLE_NAME: this.data.tableName,
+        PUBLIC_BASE_URL: this.http.publicBaseUrl,
+        DEFAULT_CURRENCY: this.settings.defaultCurrency,
+        DEFAULT_LOCALE: this.settings.defaultLocale,
+      },
+    });
+    this.data.grantTable(fn, plan.table);
+    if (plan.linkKey) {
+      fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkKey.secretArn);
+      this.linkKey.grantRead(fn);
+    }
+    this.alarms.onFunctionErrors(`${pascal(name)}Errors`, fn);
+    this.functions.set(name, fn);
+    return fn;
+  }
+
+  /**
+   * notify reads new outbox events from the table's stream and sends their emails. A record that
+   * keeps failing is split off (bisect, per-item failures), retried a bounded number of times, then
+   * its pointer lands in the dead-letter queue, which alarms.
+   */
+  wireNotify(fn: CloserFunction): void {
+    // The queue receives the failed batch's shard and sequence numbers, not the record: with
+    // maxRecordAge at 6 h, the stream's 24 h retention leaves 18 h to replay it after the alarm.
+    const deadLetters = new Queue(this, 'NotifyDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter destination of the notify stream mapping; it has no DLQ of its own.',
+    });
+    this.data.grantStreamRead(fn);
+    this.mail.grantSendEmail(fn);
+    for (const [key, value] of Object.entries(this.mail.environment)) fn.addEnvironment(key, value);
+    if (this.settings.repAppUrl) fn.addEnvironment('REP_APP_URL', this.settings.repAppUrl);
+    // A plain event source mapping rather than DynamoEventSource: the latter calls the table's
+    // grantStreamRead, which adds dynamodb:ListStreams on `*`; grantStreamRead above scopes every
+    // stream action to this table's stream.
+    fn.addEventSourceMapping('OutboxStream', {
+      eventSourceArn: this.data.streamArn,
+      // LATEST: a mapping recreated with TRIM_HORIZON would re-send up to 24 h of customer emails.
+      startingPosition: StartingPosition.LATEST,
+      batchSize: 10,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 5,
+      maxRecordAge: Duration.hours(6),
+      onFailure: new SqsDlq(deadLetters),
+      filters: [outboxFilter()],
+    });
+    this.alarms.onQueueNotEmpty('NotifyDeadLettersNotEmpty', deadLetters);
+  }
+
+  /**
+   * expire runs on a fixed rate. A failed run needs no dead-letter queue: the next run finds the same
+   * overdue quotes (they are queried, not handed over), so two retries are plenty.
+   */
+  wireExpire(fn: CloserFunction): void {
+    new Rule(this, 'ExpireSchedule', {
+      description: 'Expires quotes past their validUntil',
+      schedule: Schedule.rate(Duration.minutes(this.settings.expireRateMinutes)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
+    });
+  }
+
+  private functionNamed(name: CloserFunctionName): CloserFunction {
+    const fn = this.functions.get(name);
+    if (!fn) throw new Error(`function ${name} is not in the stack`);
+    return fn;
+  }
+}
