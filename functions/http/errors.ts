@@ -46,11 +46,20 @@ export function errorToResponse(error: unknown): HttpResult {
 
 /** Registered last, so it runs first on error and catches everything the others throw. */
 export function httpErrorHandler(
-  render: (error: unknown, event: APIGatewayProxyEventV2) => HttpResult = errorToResponse,
+  render: (
+    error: unknown,
+    event: APIGatewayProxyEventV2,
+  ) => HttpResult | Promise<HttpResult> = errorToResponse,
 ): MiddlewareObj<APIGatewayProxyEventV2, HttpResult> {
   return {
     onError: async (request) => {
-      request.response = render(request.error, request.event);
+      try {
+        request.response = await render(request.error, request.event);
+      } catch (renderFailure) {
+        // An error page that cannot render must still not leak anything.
+        logger.error('error rendering failed', { error: renderFailure as Error });
+        request.response = errorToResponse(request.error);
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import {
@@ -19,7 +19,9 @@ export interface HttpHandlerOptions {
   /** Largest accepted request body, in bytes (413 above). */
   maxBodyBytes: number;
   /** Renders errors (the public pages answer HTML to browsers). */
-  renderError?: (error: unknown, event: APIGatewayProxyEventV2) => HttpResult;
+  renderError?: (error: unknown, event: APIGatewayProxyEventV2) => HttpResult | Promise<HttpResult>;
+  /** Headers every response carries, errors included (security headers of the public pages). */
+  headers?: Record<string, string>;
 }
 
 /** Turns zod issues into the `details` of a 422: where and what. */
@@ -107,6 +109,14 @@ export function parseRequest(
   return { params, query, body, user: user as User, headers, event } as OperationRequest<typeof contract>;
 }
 
+/** Adds headers to every answer; registered first, so on errors it runs after the error handler. */
+function withHeaders(headers: Record<string, string>): MiddlewareObj<APIGatewayProxyEventV2, HttpResult> {
+  const add = async (request: { response: HttpResult | null | undefined }) => {
+    if (request.response) request.response.headers = { ...headers, ...(request.response.headers ?? {}) };
+  };
+  return { after: add, onError: add };
+}
+
 /**
  * The Lambda handler of an HTTP function: finds the operation from API Gateway's `routeKey`,
  * validates the request against its contract and runs it. The error handler is registered last.
@@ -123,6 +133,7 @@ export function httpHandler<F extends FunctionName>(
     table.set(routeKey(route), { auth: route.auth, operation });
   }
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
+    .use(withHeaders(options.headers ?? {}))
     .use(httpErrorHandler(options.renderError ?? errorToResponse))
     .handler(async (event) => {
       const entry = table.get(event.routeKey);

@@ -1,6 +1,7 @@
 import { GoneError, NotFoundError, ValidationError } from '#domain/errors';
 import { findStage } from '#domain/pipelines';
 import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quotes';
+import { signaturePng } from '#domain/signature';
 import { hashToken, isTokenShaped } from '#domain/tokens';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
@@ -137,6 +138,7 @@ async function moveDeal(
 
 export function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
   const method = input.signature ? 'drawn' : 'typed';
+  if (input.signature) signaturePng(input.signature);
   return act(
     token,
     (q) =>

@@ -1,0 +1,269 @@
+/**
+ * PDF rendering benchmark (not a test): pdfkit, as shipped, against headless Chromium printing the
+ * same quote's HTML. Run with `npx tsx bench/pdf.ts`; writes bench/results/pdf.json.
+ *
+ * pdfkit: 200 renders each of a 10-line and a 120-line quote, after a cold first render that is
+ * reported on its own (template load and font parsing: what a Lambda cold start pays).
+ * Chromium: one browser for the whole run (as a warm Lambda would keep it), a new page per render,
+ * `setContent` then `page.pdf()`, 50 renders per size. Memory: peak RSS and heap of this process,
+ * plus the peak RSS of the Chromium process tree.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { chromium } from 'playwright-core';
+import { computeTotals } from '#domain/money';
+import { renderQuoteHtml } from '#render/html';
+import { renderQuotePdf } from '#render/pdf';
+import { getTemplate } from '#render/templates';
+import { type QuoteView, quoteView } from '#render/view';
+import type { Line } from '#schemas/deals';
+import type { Quote } from '#schemas/quotes';
+
+const PDFKIT_RUNS = 200;
+const CHROMIUM_RUNS = 50;
+const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'pdf.json');
+
+function lines(n: number): Line[] {
+  const rates = [20, 10, 5.5];
+  return Array.from({ length: n }, (_, i) => ({
+    id: `01JD3M8ZP6V0Q6W9C2R4K5${String(1000 + i).padStart(4, '0')}`,
+    name: `Line item number ${i + 1}`,
+    ...(i % 7 === 0
+      ? { description: `Detailed description of item ${i + 1}, spanning a couple of lines.` }
+      : {}),
+    quantity: (i % 5) + 1,
+    unitPrice: 1_000 + i * 137,
+    discountPercent: i % 4 === 0 ? 2.5 : 0,
+    taxRate: rates[i % 3] ?? 20,
+  }));
+}
+
+function quote(n: number): Quote {
+  const quoteLines = lines(n);
+  return {
+    id: '01JD3M8ZP6V0Q6W9C2R4K50001',
+    dealId: '01JD3M8ZP6V0Q6W9C2R4K50002',
+    number: 'Q-2026-0042',
+    version: 1,
+    templateId: 'classic',
+    locale: 'fr',
+    currency: 'EUR',
+    status: 'sent',
+    validUntil: '2026-12-31',
+    intro: 'Nous vous remercions de votre intérêt.',
+    terms: 'Règlement à 30 jours.\nIndemnité forfaitaire de recouvrement : 40 €.',
+    recipient: { name: 'Jane Buyer', email: 'jane@client.example' },
+    client: {
+      name: 'Jane Buyer',
+      companyName: 'Client Industries',
+      address: '1 Main Street\n69001 Lyon',
+      email: 'jane@client.example',
+    },
+    lines: quoteLines,
+    discountPercent: 5,
+    totals: computeTotals(quoteLines, 5),
+    changeRequests: [],
+    createdAt: '2026-11-20T09:30:00.000Z',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    sentAt: '2026-11-21T10:00:00.000Z',
+  };
+}
+
+interface Stats {
+  runs: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+  bytes: number;
+}
+
+function stats(times: number[], bytes: number): Stats {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    runs: times.length,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    mean: round(times.reduce((a, b) => a + b, 0) / times.length),
+    min: round(sorted[0] ?? Number.NaN),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    bytes,
+  };
+}
+
+const MB = 1024 * 1024;
+
+// Peak heap mostly measures how lazily V8 collects on a large machine; what a render retains is the
+// heap after a full collection, so the bench forces one (without needing `node --expose-gc`).
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+const peak = { rss: 0, heapUsed: 0 };
+function sampleMemory(): void {
+  const m = process.memoryUsage();
+  peak.rss = Math.max(peak.rss, m.rss);
+  peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+}
+
+/** Resident memory of every process descending from this one (Chromium's browser, GPU, renderers). */
+function childTreeRss(): number {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we were listing.
+    }
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of parents.keys()) {
+    if (!isDescendant(pid)) continue;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      total += Number(match?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone already.
+    }
+  }
+  return total;
+}
+
+async function benchPdfkit(view: QuoteView): Promise<Stats> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < PDFKIT_RUNS; i += 1) {
+    const start = performance.now();
+    const pdf = await renderQuotePdf(view);
+    times.push(performance.now() - start);
+    bytes = pdf.length;
+    sampleMemory();
+  }
+  return stats(times, bytes);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const coldStart = performance.now();
+  const small = quoteView(quote(10), getTemplate('classic'));
+  const coldPdf = await renderQuotePdf(small);
+  const cold = performance.now() - coldStart;
+  const large = quoteView(quote(120), getTemplate('classic'));
+  sampleMemory();
+
+  // A few warm-up renders so that the JIT has settled before we time anything.
+  for (let i = 0; i < 10; i += 1) await renderQuotePdf(large);
+
+  collect();
+  const baselineHeap = process.memoryUsage().heapUsed;
+  const pdfkit = { lines10: await benchPdfkit(small), lines120: await benchPdfkit(large) };
+  collect();
+  const pdfkitMemory = {
+    peakRssMB: peak.rss / MB,
+    peakHeapMB: peak.heapUsed / MB,
+    heapAfterGcMB: process.memoryUsage().heapUsed / MB,
+    heapGrowthAfterGcMB: (process.memoryUsage().heapUsed - baselineHeap) / MB,
+  };
+
+  const launchStart = performance.now();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const launchMs = performance.now() - launchStart;
+  const context = await browser.newContext();
+  let chromiumPeakRss = 0;
+  const benchChromium = async (view: QuoteView): Promise<Stats> => {
+    const html = renderQuoteHtml(view);
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < CHROMIUM_RUNS + 3; i += 1) {
+      const start = performance.now();
+      const page = await context.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      const pdf = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' },
+      });
+      await page.close();
+      // The first three are warm-up, as for pdfkit.
+      if (i >= 3) times.push(performance.now() - start);
+      bytes = pdf.length;
+      chromiumPeakRss = Math.max(chromiumPeakRss, childTreeRss());
+      sampleMemory();
+    }
+    return stats(times, bytes);
+  };
+  const chrome = { lines10: await benchChromium(small), lines120: await benchChromium(large) };
+  await browser.close();
+
+  const ratio = (a: Stats, b: Stats) => Math.round((a.p50 / b.p50) * 10) / 10;
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    pdfkit: {
+      ...pdfkit,
+      coldFirstRenderMs: Math.round(cold),
+      coldBytes: coldPdf.length,
+      memory: pdfkitMemory,
+    },
+    chromium: {
+      ...chrome,
+      launchMs: Math.round(launchMs),
+      memory: { browserTreePeakRssMB: chromiumPeakRss / MB, nodePeakRssMB: peak.rss / MB },
+    },
+    ratioP50: {
+      lines10: ratio(chrome.lines10, pdfkit.lines10),
+      lines120: ratio(chrome.lines120, pdfkit.lines120),
+    },
+  };
+  mkdirSync(path.dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  const f = (n: number) => n.toFixed(1).padStart(8);
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`.padStart(8);
+  const row = (name: string, a: Stats, b: Stats) =>
+    `${name.padEnd(10)}${f(a.p50)}${f(a.p99)}${kb(a.bytes)}   ${f(b.p50)}${f(b.p99)}${kb(b.bytes)}   ${`×${(b.p50 / a.p50).toFixed(1)}`.padStart(7)}`;
+  console.log(`PDF rendering, ${process.version} ${process.platform}/${process.arch} (times in ms)`);
+  console.log(
+    `${''.padEnd(10)}${'pdfkit (200 runs)'.padStart(24)}      ${'Chromium page.pdf() (50 runs)'.padStart(27)}   ratio`,
+  );
+  console.log(
+    `${''.padEnd(10)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'size'.padStart(8)}   ${'p50'.padStart(8)}${'p99'.padStart(8)}${'size'.padStart(8)}   ${'p50'.padStart(7)}`,
+  );
+  console.log(row('10 lines', pdfkit.lines10, chrome.lines10));
+  console.log(row('120 lines', pdfkit.lines120, chrome.lines120));
+  console.log(
+    `pdfkit cold first render (templates + fonts): ${cold.toFixed(0)} ms; Chromium launch: ${launchMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `peak memory: pdfkit phase RSS ${pdfkitMemory.peakRssMB.toFixed(0)} MB, heap ${pdfkitMemory.peakHeapMB.toFixed(0)} MB ` +
+      `(after GC ${pdfkitMemory.heapAfterGcMB.toFixed(0)} MB, ${pdfkitMemory.heapGrowthAfterGcMB >= 0 ? '+' : ''}${pdfkitMemory.heapGrowthAfterGcMB.toFixed(1)} MB over 400 renders); ` +
+      `Chromium process tree RSS ${(chromiumPeakRss / MB).toFixed(0)} MB (plus this process)`,
+  );
+  console.log(`results: ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+await main();

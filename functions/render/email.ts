@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
+import { templatesDir } from './paths.ts';
+import { type LabelledValue, type Paragraph, type QuoteView, toParagraphs } from './view.ts';
+
+export interface Email {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface QuoteEmailInput {
+  /** The customer's link to the quote page. */
+  url: string;
+  /** The rep's own subject and message (`POST /quotes/{id}/send`); the locale's defaults otherwise. */
+  subject?: string;
+  message?: string;
+}
+
+export interface SignedCopyEmailInput {
+  /** Where the signed copy can be downloaded. */
+  url: string;
+  signerName: string;
+  signedAt: string;
+}
+
+/** The events a rep is told about by email (`email.failed` is shown in the timeline only). */
+export const NOTICE_KINDS = ['viewed', 'signed', 'changes_requested', 'declined', 'expired'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export interface RepNotice {
+  kind: NoticeKind;
+  /** When it happened (ISO timestamp). */
+  at: string;
+  /** The deal in the rep's app. */
+  url: string;
+  signerName?: string;
+  /** Decline reason. */
+  reason?: string;
+  /** The customer's message (changes requested, decline). */
+  message?: string;
+  /** The rep's language; the quote's when absent. */
+  locale?: Locale;
+}
+
+const Line = z.string().min(1);
+const SubjectMessage = z.strictObject({ subject: Line, message: Line });
+const EmailStrings = z.strictObject({
+  quote: z.strictObject({ subject: Line, message: Line, button: Line, summaryTitle: Line }),
+  signedCopy: z.strictObject({ subject: Line, message: Line, button: Line }),
+  notice: z.strictObject({
+    viewed: SubjectMessage,
+    signed: SubjectMessage,
+    changes_requested: SubjectMessage,
+    declined: SubjectMessage,
+    expired: SubjectMessage,
+    customerMessage: Line,
+    button: Line,
+  }),
+  common: z.strictObject({ total: Line, validUntil: Line, linkHelp: Line, footer: Line, colon: Line }),
+});
+export type EmailStrings = z.infer<typeof EmailStrings>;
+
+export class EmailTemplateError extends Error {}
+
+/** Reads and checks `email/<locale>.json`: the same structure in every language, no empty string. */
+export function loadEmailStrings(root: string, locale: Locale): EmailStrings {
+  const file = path.join(root, 'email', `${locale}.json`);
+  const result = EmailStrings.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!result.success) throw new EmailTemplateError(`${file}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+interface Compiled {
+  strings: Record<Locale, EmailStrings>;
+  html: HandlebarsTemplateDelegate<EmailContext>;
+  text: HandlebarsTemplateDelegate<EmailContext>;
+}
+
+/** Our own instance, as for the quote page: its helpers escape what they are given. */
+const hbs = Handlebars.create();
+hbs.registerHelper('paragraphs', (value: unknown) => {
+  const paragraphs = Array.isArray(value) ? (value as unknown[]) : [];
+  const html = paragraphs
+    .map((p) => {
+      const lines = Array.isArray(p) ? p.filter((l): l is string => typeof l === 'string') : [];
+      return `<p style="margin:0 0 16px;">${lines.map((l) => hbs.Utils.escapeExpression(l)).join('<br>')}</p>`;
+    })
+    .join('');
+  return new hbs.SafeString(html);
+});
+
+const HTML_OPTIONS: CompileOptions = {
+  strict: true,
+  knownHelpers: { paragraphs: true },
+  knownHelpersOnly: true,
+};
+/** The plain-text part is not HTML: escaping would print `&amp;` to the reader. */
+const TEXT_OPTIONS: CompileOptions = { strict: true, knownHelpersOnly: true, noEscape: true };
+
+const cache = new Map<string, Compiled>();
+
+function compiled(root: string): Compiled {
+  let entry = cache.get(root);
+  if (entry === undefined) {
+    const read = (name: string) => readFileSync(path.join(root, 'email', name), 'utf8');
+    entry = {
+      strings: { en: loadEmailStrings(root, 'en'), fr: loadEmailStrings(root, 'fr') },
+      html: hbs.compile<EmailContext>(read('layout.html.hbs'), HTML_OPTIONS),
+      text: hbs.compile<EmailContext>(read('layout.text.hbs'), TEXT_OPTIONS),
+    };
+    cache.set(root, entry);
+  }
+  return entry;
+}
+
+/** The strings of a locale, e.g. to prefill the rep's send dialog. */
+export function emailStrings(locale: Locale, root: string = templatesDir()): EmailStrings {
+  return compiled(root).strings[locale];
+}
+
+/**
+ * Fills `{{name}}` from `values` by plain substitution: the text is never compiled as a template,
+ * so a rep's message (or a customer's name) containing `{{...}}` is printed as written, and a
+ * placeholder that is not in `values` stays visible.
+ */
+export function interpolate(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? (values[name] ?? whole) : whole,
+  );
+}
+
+/** A subject is one header line: no line breaks (header injection), no runs of spaces. */
+function subjectLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 250);
+}
+
+/** Links go into `href`s: only web URLs, never `javascript:` or `data:`. */
+function webUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new EmailTemplateError(`not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new EmailTemplateError(`not a web URL: ${url}`);
+  }
+  return parsed.href;
+}
+
+interface EmailContext {
+  lang: string;
+  /** ":" in English, "\u00a0:" in French (plain-text part). */
+  colon: string;
+  subject: string;
+  preheader: string;
+  colors: QuoteView['theme']['colors'];
+  paragraphs: Paragraph[];
+  quoted: { label: string; paragraphs: Paragraph[] } | null;
+  summary: { title: string; rows: LabelledValue[] } | null;
+  button: { url: string; label: string } | null;
+  linkHelp: string | null;
+  footer: string | null;
+}
+
+function render(root: string, locale: Locale, fields: Omit<EmailContext, 'colon' | 'lang'>): Email {
+  const { html, text, strings } = compiled(root);
+  const context: EmailContext = { ...fields, lang: intlLocale(locale), colon: strings[locale].common.colon };
+  return {
+    subject: context.subject,
+    html: html(context),
+    text: `${text(context)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()}\n`,
+  };
+}
+
+function quoteValues(view: QuoteView): Record<string, string> {
+  return {
+    number: view.number,
+    sellerName: view.seller.name,
+    recipientName: view.recipient.name,
+    clientName: view.client.name,
+    total: view.total,
+    validUntil: view.validUntil,
+  };
+}
+
+/** The default subject and message of the quote email, filled in (what the send dialog shows). */
+export function defaultQuoteEmail(
+  view: QuoteView,
+  root: string = view.template.root,
+): { subject: string; message: string } {
+  const strings = compiled(root).strings[view.locale].quote;
+  const values = quoteValues(view);
+  return { subject: interpolate(strings.subject, values), message: interpolate(strings.message, values) };
+}
+
+/** "Your quote": the rep's (or the default) message, a summary (total, validity) and the link. */
+export function renderQuoteEmail(view: QuoteView, input: QuoteEmailInput): Email {
+  const root = view.template.root;
+  const strings = compiled(root).strings[view.locale];
+  const values = quoteValues(view);
+  const subject = subjectLine(interpolate(input.subject ?? strings.quote.subject, values));
+  const message = interpolate(input.message ?? strings.quote.message, values);
+  return render(root, view.locale, {
+    subject,
+    preheader: `${interpolate(strings.quote.summaryTitle, values)} · ${strings.common.total} ${view.total}`,
+    colors: view.theme.colors,
+    paragraphs: toParagraphs(message),
+    quoted: null,
+    summary: {
+      title: interpolate(strings.quote.summaryTitle, values),
+      rows: [
+        { label: strings.common.total, value: view.total },
+        { label: strings.common.validUntil, value: view.validUntil },
+      ],
+    },
+    button: { url: webUrl(input.url), label: strings.quote.button },
+    linkHelp: strings.common.linkHelp,
+    footer: interpolate(strings.common.footer, values),
+  });
+}
+
+/** To the customer after signing: thanks, and where to download the signed copy. */
+export function renderSignedCopyEmail(view: QuoteView, input: SignedCopyEmailInput): Email {
+  const root = view.template.root;
+  const strings = compiled(root).strings[view.locale];
+  const values = {
+    ...quoteValues(view),
+    signerName: input.signerName,
+    signedAt: formatDateTime(input.signedAt, view.locale, view.timeZone),
+  };
+  const subject = subjectLine(interpolate(strings.signedCopy.subject, values));
+  return render(root, view.locale, {
+    subject,
+    preheader: subject,
+    colors: view.theme.colors,
+    paragraphs: toParagraphs(interpolate(strings.signedCopy.message, values)),
+    quoted: null,
+    summary: {
+      title: interpolate(strings.quote.summaryTitle, values),
+      rows: [{ label: strings.common.total, value: view.total }],
+    },
+    button: { url: webUrl(input.url), label: strings.signedCopy.button },
+    linkHelp: strings.common.linkHelp,
+    footer: interpolate(strings.common.footer, values),
+  });
+}
+
+/** A short notice to the rep: quote viewed, signed, changes requested, declined or expired. */
+export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
+  const root = view.template.root;
+  const locale = notice.locale ?? view.locale;
+  const strings = compiled(root).strings[locale];
+  const values = {
+    ...quoteValues(view),
+    // The rep may read another language than the customer: figures are reprinted in theirs.
+    total: formatMoney(view.amounts.total, view.currency, locale),
+    validUntil: formatDate(view.validUntilDate, locale),
+    at: formatDateTime(notice.at, locale, view.timeZone),
+    signerName: notice.signerName ?? view.recipient.name,
+    reason: notice.reason ?? '',
+  };
+  const text = strings.notice[notice.kind];
+  const subject = subjectLine(interpolate(text.subject, values));
+  const message = notice.message?.trim() ? toParagraphs(notice.message) : [];
+  return render(root, locale, {
+    subject,
+    preheader: subject,
+    colors: view.theme.colors,
+    paragraphs: toParagraphs(interpolate(text.message, values)),
+    quoted: message.length > 0 ? { label: strings.notice.customerMessage, paragraphs: message } : null,
+    summary: null,
+    button: { url: webUrl(notice.url), label: strings.notice.button },
+    linkHelp: strings.common.linkHelp,
+    footer: null,
+  });
+}
