@@ -59,6 +59,18 @@ export const routes = [
   { method: 'POST', path: '/quotes/{id}/revise', fn: 'api', auth: 'rep', operation: 'reviseQuote' },
   { method: 'POST', path: '/quotes/{id}/withdraw', fn: 'api', auth: 'rep', operation: 'withdrawQuote' },
   { method: 'GET', path: '/templates', fn: 'api', auth: 'rep', operation: 'listTemplates' },
+
+  { method: 'GET', path: '/q/{token}', fn: 'pages', auth: 'public', operation: 'getQuotePage' },
+  { method: 'GET', path: '/q/{token}/pdf', fn: 'documents', auth: 'public', operation: 'getPublicQuotePdf' },
+  { method: 'POST', path: '/q/{token}/sign', fn: 'pages', auth: 'public', operation: 'signQuote' },
+  {
+    method: 'POST',
+    path: '/q/{token}/changes',
+    fn: 'pages',
+    auth: 'public',
+    operation: 'requestQuoteChanges',
+  },
+  { method: 'POST', path: '/q/{token}/decline', fn: 'pages', auth: 'public', operation: 'declineQuote' },
 ] as const satisfies readonly Route[];
 
 export type RouteDef = (typeof routes)[number];

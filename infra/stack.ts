@@ -50,7 +50,8 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     timeout: Duration.seconds(10),
     table: 'RW',
     templates: true,
-    linkKey: false,
+    // Signing seals the customer's token into quote.signed, so notify can link the signed copy.
+    linkKey: true,
   },
   documents: {
     // PDF layout is CPU-bound and Lambda's CPU share grows with memory. Sending a quote hashes its

@@ -4,6 +4,7 @@ import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import type { OperationOf } from '#infra/routes';
 import { documentContracts } from '../documents/contracts.ts';
+import { pageContracts } from '../pages/contracts.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -25,7 +26,7 @@ export const getOpenApi = defineOperation(
   },
   async () => {
     const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
-    document ??= buildOpenApi({ ...contracts, ...documentContracts }, { version: '0.1.0' });
+    document ??= buildOpenApi({ ...contracts, ...documentContracts, ...pageContracts }, { version: '0.1.0' });
     return json(200, document);
   },
 );

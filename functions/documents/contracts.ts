@@ -1,5 +1,6 @@
 import type { Contract } from '#http/operation';
 import { IdParams } from '#schemas/common';
+import { TokenParams } from '#schemas/public';
 import { QuoteSendInput, QuoteSendResult } from '#schemas/quote-requests';
 
 /**
@@ -23,5 +24,12 @@ export const documentContracts = {
     body: QuoteSendInput,
     response: QuoteSendResult,
     errors: [404, 409],
+  },
+  getPublicQuotePdf: {
+    summary: "The customer's PDF: the quote, or the signed copy with its certificate page once signed",
+    tags: ['customer'],
+    params: TokenParams,
+    response: { mediaType: 'application/pdf', description: 'the quote PDF' },
+    errors: [404, 410],
   },
 } as const satisfies Record<string, Contract>;

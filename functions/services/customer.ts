@@ -1,8 +1,9 @@
+import { linkKey } from '#config/link-key';
 import { GoneError, NotFoundError, ValidationError } from '#domain/errors';
 import { findStage } from '#domain/pipelines';
 import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quotes';
 import { signaturePng } from '#domain/signature';
-import { hashToken, isTokenShaped } from '#domain/tokens';
+import { hashToken, isTokenShaped, sealToken } from '#domain/tokens';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
@@ -85,6 +86,7 @@ async function act(
     quote: Quote,
     deal: Deal,
     now: string,
+    token: string,
   ) => Promise<{ quote: Quote; deal?: { before: Deal; after: Deal }; events: DealEvent[] }>,
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
@@ -94,7 +96,7 @@ async function act(
     const status = effectiveStatus(quote, now);
     if (status === 'expired') throw new GoneError('this quote has expired', { status });
     if (!AWAITING_CUSTOMER.includes(status)) throw new QuoteStateError(status, 'changed');
-    const change = await apply(quote, deal, now);
+    const change = await apply(quote, deal, now, token);
     try {
       await saveQuote({
         before: quote,
@@ -146,7 +148,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
       q.signature?.name === input.name &&
       q.signature.email === input.email &&
       q.signature.image === input.signature,
-    async (quote, deal, now) => {
+    async (quote, deal, now, customerToken) => {
       if (!quote.documentHash) throw new Error(`quote ${quote.id} was sent without a document hash`);
       if (input.documentHash && input.documentHash !== quote.documentHash) {
         throw new ValidationError('the document changed since the page was loaded: reload it', [
@@ -183,6 +185,8 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
           method,
           documentHash: quote.documentHash,
           ip: visitor.ip,
+          // notify links the signed copy in its email; sealed, and removed once sent.
+          sealedToken: sealToken(customerToken, await linkKey()),
         },
         actor,
         { now, newId: systemClock().newId },

@@ -3,6 +3,7 @@ import type { User } from '#http/auth';
 import { routes } from '#infra/routes';
 import { handler as apiHandler } from '../../functions/api/handler.ts';
 import { handler as documentsHandler } from '../../functions/documents/handler.ts';
+import { handler as pagesHandler } from '../../functions/pages/handler.ts';
 
 /**
  * Calls the real Lambda handlers with API Gateway HTTP API (v2) events, as the JWT authorizer
@@ -17,7 +18,7 @@ export const users = {
   maya: { id: 'maya', email: 'maya@example.com', name: 'Maya Chen', manager: true },
 } satisfies Record<string, User>;
 
-const handlers = { api: apiHandler, documents: documentsHandler } as Record<
+const handlers = { api: apiHandler, documents: documentsHandler, pages: pagesHandler } as Record<
   string,
   (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>
 >;

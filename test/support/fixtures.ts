@@ -12,7 +12,7 @@ export function rep(name = 'rep'): User {
 /** A deal with a contact, a company and two lines at two VAT rates, ready to quote. */
 export async function quotableDeal(
   owner: User,
-  options: { contactName?: string; locale?: 'en' | 'fr' } = {},
+  options: { contactName?: string; locale?: 'en' | 'fr'; pipelineId?: string } = {},
 ) {
   const company = (
     await call('POST', '/companies', {
@@ -41,6 +41,7 @@ export async function quotableDeal(
     user: owner,
     body: {
       name: 'Acme rollout',
+      ...(options.pipelineId ? { pipelineId: options.pipelineId } : {}),
       contactId: contact.id,
       companyId: company.id,
       lines: [
@@ -57,4 +58,25 @@ export async function quotableDeal(
   });
   expect(deal.status).toBe(201);
   return { deal: deal.body, contact, company, product };
+}
+
+/** A quote sent by link: the deal, the quote and the customer's token. */
+export async function sentQuote(
+  owner: User,
+  options: {
+    channel?: 'email' | 'link';
+    contactName?: string;
+    locale?: 'en' | 'fr';
+    pipelineId?: string;
+  } = {},
+) {
+  const { deal, contact } = await quotableDeal(owner, options);
+  const quote = (await call('POST', `/deals/${deal.id}/quotes`, { user: owner, body: {} })).body;
+  const sent = await call('POST', `/quotes/${quote.id}/send`, {
+    user: owner,
+    body: { channel: options.channel ?? 'link' },
+  });
+  expect(sent.status).toBe(200);
+  const token = String(sent.body.url).split('/q/')[1] ?? '';
+  return { deal, contact, quote, token, url: String(sent.body.url) };
 }

@@ -1,0 +1,69 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { defineOperation } from '#http/operation';
+import { html, json } from '#http/response';
+import { renderQuotePage } from '#render/page';
+import type { ActionName } from '#render/page-model';
+import type { Quote } from '#schemas/quotes';
+import { declineQuote, recordView, requestChanges, resolveToken, signQuote } from '#services/customer';
+import { pageContracts as c } from './contracts.ts';
+import { pageModel, pageStatus } from './model.ts';
+import { assertSameOrigin, contentSecurityPolicy, isFormPost, newNonce, visitorOf } from './security.ts';
+
+/** The page itself: HTML with a fresh nonce in its CSP. */
+export async function pageResponse(
+  token: string,
+  found: { quote: Quote; deal: Parameters<typeof pageModel>[2] },
+  extra: Parameters<typeof pageModel>[4] = {},
+  status?: number,
+) {
+  const nonce = newNonce();
+  const model = await pageModel(token, found.quote, found.deal, nonce, extra);
+  return html(status ?? pageStatus(model), renderQuotePage(model), {
+    'content-security-policy': contentSecurityPolicy(nonce),
+  });
+}
+
+function actionResult(quote: Quote, token: string) {
+  return {
+    status: quote.status,
+    number: quote.number,
+    version: quote.version,
+    ...(quote.signedAt ? { signedAt: quote.signedAt } : {}),
+    ...(quote.documentHash ? { documentHash: quote.documentHash } : {}),
+    pdfUrl: `/q/${token}/pdf`,
+  };
+}
+
+/** A customer action: JSON in, JSON out; a form post in, the page out (with a confirmation). */
+async function answer(
+  event: APIGatewayProxyEventV2,
+  token: string,
+  action: ActionName,
+  run: () => Promise<{ quote: Quote }>,
+) {
+  assertSameOrigin(event);
+  const { quote } = await run();
+  if (!isFormPost(event)) return json(200, actionResult(quote, token));
+  const found = await resolveToken(token);
+  return pageResponse(
+    token,
+    found,
+    { outcome: { action, ...(quote.updatedAt ? { at: quote.updatedAt } : {}) } },
+    200,
+  );
+}
+
+export const pageOperations = {
+  getQuotePage: defineOperation(c.getQuotePage, async ({ params, event }) =>
+    pageResponse(params.token, await recordView(params.token, visitorOf(event))),
+  ),
+  signQuote: defineOperation(c.signQuote, async ({ params, body, event }) =>
+    answer(event, params.token, 'sign', () => signQuote(params.token, body, visitorOf(event))),
+  ),
+  requestQuoteChanges: defineOperation(c.requestQuoteChanges, async ({ params, body, event }) =>
+    answer(event, params.token, 'changes', () => requestChanges(params.token, body)),
+  ),
+  declineQuote: defineOperation(c.declineQuote, async ({ params, body, event }) =>
+    answer(event, params.token, 'decline', () => declineQuote(params.token, body)),
+  ),
+};
