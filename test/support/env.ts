@@ -9,4 +9,6 @@ export const testEnv = {
   LINK_KEY: 'test-link-key-not-for-production-0123456789',
   SENDER_EMAIL: 'quotes@closer.test',
   TABLE_NAME: 'closer-test',
+  // Lambda runs Node 22; the SDK's notice about Node 20 support is noise in test output.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
