@@ -43,7 +43,7 @@ function typedValues(event: APIGatewayProxyEventV2): Record<string, string> {
 function notFoundPage(event: APIGatewayProxyEventV2) {
   const nonce = newNonce();
   const locale = (event.headers?.['accept-language'] ?? '').toLowerCase().startsWith('fr') ? 'fr' : 'en';
-  return html(404, renderNotFoundPage({ locale }), {
+  return html(404, renderNotFoundPage({ locale, nonce }), {
     'content-security-policy': contentSecurityPolicy(nonce),
   });
 }
