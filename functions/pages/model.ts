@@ -22,7 +22,7 @@ export async function pageModel(
   const state: PageState = status === 'sent' || status === 'viewed' || status === 'draft' ? 'open' : status;
   const basePath = `/q/${token}`;
   const needsContact = state === 'expired' || state === 'withdrawn';
-  const owner = needsContact ? await getUserProfile(deal.ownerId) : undefined;
+  const owner = needsContact ? ((await getUserProfile(deal.ownerId)) ?? quote.sentBy) : undefined;
   const last = quote.changeRequests.at(-1);
   return {
     state,

@@ -148,6 +148,10 @@ export const Quote = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     sentAt: Timestamp.optional(),
+    sentBy: z
+      .object({ id: z.string(), name: z.string(), email: z.string() })
+      .optional()
+      .meta({ description: 'the rep who sent it: notices reach them when the owner is unknown' }),
     viewedAt: Timestamp.optional(),
     signedAt: Timestamp.optional(),
     documentHash: Sha256Hex.optional().meta({ description: 'SHA-256 of the PDF as sent' }),

@@ -46,7 +46,14 @@ export async function sendQuote(
     const clock = systemClock();
     const template = getTemplate(quote.templateId);
     const { logo: _logo, ...seller } = template.seller;
-    const sent: Quote = { ...quote, status: 'sent', sentAt: clock.now, updatedAt: clock.now, seller };
+    const sent: Quote = {
+      ...quote,
+      status: 'sent',
+      sentAt: clock.now,
+      sentBy: { id: user.id, name: user.name, email: user.email },
+      updatedAt: clock.now,
+      seller,
+    };
     sent.documentHash = sha256Hex(await quotePdf(sent));
     const token = newToken();
     const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;

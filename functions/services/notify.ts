@@ -102,7 +102,10 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
   const firstViewOnly = event.type !== 'quote.viewed' || data.first === true;
   if (notice && firstViewOnly) {
     const deal = await getDeal(quote.dealId);
-    const owner = deal ? await getUserProfile(deal.ownerId) : undefined;
+    // The owner as last seen in a token; else the rep who sent the quote.
+    const owner =
+      (deal ? await getUserProfile(deal.ownerId) : undefined) ??
+      (quote.sentBy?.email ? quote.sentBy : undefined);
     if (owner?.email) {
       list.push({
         kind: `notice-${notice}`,

@@ -6,7 +6,7 @@ import { expireQuotes } from '#services/expiry';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { type CallOptions, call, users } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
+import { quotableDeal, rep, sentQuote } from '#test/fixtures';
 import { emails, to, waitForEmails } from '#test/mail';
 
 /** A 1×1 transparent PNG: a drawn signature small enough for tests. */
@@ -134,6 +134,28 @@ describe('signing', () => {
     await waitForEmails(to(owner.email));
     await new Promise((r) => setTimeout(r, 1500));
     expect((await emails()).filter(to(owner.email))).toHaveLength(1);
+  });
+});
+
+describe('notices', () => {
+  it('reach the rep who sent the quote when the owner never signed in', async () => {
+    const manager = { ...rep('manager'), manager: true };
+    const absent = rep('absent');
+    const { deal } = await quotableDeal(manager);
+    await call('PATCH', `/deals/${deal.id}`, { user: manager, body: { ownerId: absent.id } });
+    const quote = (await call('POST', `/deals/${deal.id}/quotes`, { user: manager, body: {} })).body;
+    const sent = await call('POST', `/quotes/${quote.id}/send`, { user: manager, body: { channel: 'link' } });
+    const token = String(sent.body.url).split('/q/')[1];
+
+    await call('POST', `/q/${token}/decline`, { body: { reason: 'timing' } });
+
+    const [notice] = await waitForEmails(to(manager.email));
+    expect(notice?.subject).toContain(quote.number);
+    expect((await call('GET', `/quotes/${quote.id}`, { user: manager })).body.sentBy).toEqual({
+      id: manager.id,
+      name: manager.name,
+      email: manager.email,
+    });
   });
 });
 

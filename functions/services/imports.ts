@@ -1,0 +1,725 @@
+/**
+ * `POST /deals/import`: deals from a CSV file, idempotent by `externalId`.
+ *
+ * Everything is checked before anything is written: a file that cannot be read (encoding, quoting,
+ * header, too many rows, ragged rows) is refused whole with a 4xx. Rows that can be read but break a
+ * rule (unknown stage, bad amount, ...) are rejected one by one and listed; the other rows are
+ * written. New deals go in transactions of several deals, each with its `deal.created` event and its
+ * `EXTERNAL#<id>` lookup item (on the condition that the lookup does not exist yet); a row whose
+ * externalId is known updates that deal with the row's non-empty cells, on the condition of the
+ * version read, with its `deal.updated` / `deal.stage_changed` events; a row that changes nothing
+ * writes nothing. Importing the same file twice therefore creates nothing the second time.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { getStringFromEnv } from '#config/env';
+import { CsvSyntaxError, parseCsv } from '#domain/csv';
+import {
+  applyPatch,
+  createDeal as buildDeal,
+  type Clock,
+  canAccess,
+  diff,
+  fold,
+  TRACKED_FIELDS,
+} from '#domain/deals';
+import { BadRequestError, DomainError, PayloadTooLargeError, ValidationError } from '#domain/errors';
+import {
+  type ColumnMap,
+  type ImportField,
+  mapHeader,
+  parseDecimal,
+  parseList,
+  parseMoment,
+  parseProbability,
+  type RawRow,
+  readRow,
+} from '#domain/imports';
+import { findStage } from '#domain/pipelines';
+import type { User } from '#http/auth';
+import { currencyDigits } from '#render/i18n';
+import type { ImportResult } from '#schemas/csv';
+import { type Deal, type DealEvent, DealInput, DealPatch } from '#schemas/deals';
+import type { Pipeline, Stage } from '#schemas/pipelines';
+import { batchGetItems } from '#store/batch';
+import { dealWriteItems, getDeal } from '#store/deals';
+import { put, type TransactItem, toResource, transact } from '#store/items';
+import { keys } from '#store/keys';
+import { rememberUser } from '#store/users';
+import { systemClock } from './clock.ts';
+import { newEvent, planStageMove, userActor } from './deals.ts';
+import { mapWithLimit } from './limit.ts';
+import { defaultPipelineId, listPipelines } from './pipelines.ts';
+
+/** The most rows one import takes; a larger file is refused (413): split it. */
+export const MAX_IMPORT_ROWS = 10_000;
+/** Transactions in flight while writing. */
+const WRITE_CONCURRENCY = 8;
+const MAX_TRANSACTION_ITEMS = 100;
+/** How often an update re-reads its deal after someone else changed it during the import. */
+const MAX_UPDATE_ATTEMPTS = 3;
+
+type Problem = { column: string; message: string };
+
+interface Context {
+  user: User;
+  clock: Clock;
+  map: ColumnMap;
+  pipelines: Pipeline[];
+  defaultPipeline: Pipeline;
+  defaultCurrency: string;
+  /** externalId → dealId, for the externalIds of the file that exist. */
+  externals: Map<string, string>;
+  deals: Map<string, Deal>;
+  contacts: Map<string, Record<string, unknown>>;
+  companies: Map<string, Record<string, unknown>>;
+}
+
+type Plan =
+  | { kind: 'create'; row: RawRow; deal: Deal; items: TransactItem[] }
+  | { kind: 'update'; row: RawRow; before: Deal; after: Deal; events: DealEvent[]; attach?: string }
+  | { kind: 'unchanged'; row: RawRow }
+  | { kind: 'reject'; row: RawRow; problems: Problem[] };
+
+class RowError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.column}: ${p.message}`).join('; '));
+  }
+}
+
+const label = (ctx: Context, field: ImportField) => ctx.map.labels.get(field) ?? field;
+
+function fail(ctx: Context, field: ImportField, message: string): never {
+  throw new RowError([{ column: label(ctx, field), message }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the file
+
+/** The file as rows, or a 4xx that explains why it cannot be read. Nothing is written before this. */
+export function readFile(text: string): { map: ColumnMap; rows: RawRow[] } {
+  if (text.includes('\uFFFD')) {
+    throw new BadRequestError('the file is not valid UTF-8: save it as "CSV UTF-8" and send it again');
+  }
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) {
+      throw new BadRequestError(`the file is not valid CSV (${error.message}): nothing was imported`, {
+        line: error.line,
+      });
+    }
+    throw error;
+  }
+  const [header, ...data] = records;
+  if (!header) throw new ValidationError('the file is empty: a header row is required');
+  const map = mapHeader(header.fields);
+  if (data.length === 0) throw new ValidationError('the file has a header row but no deals');
+  if (data.length > MAX_IMPORT_ROWS) {
+    throw new PayloadTooLargeError(
+      `at most ${MAX_IMPORT_ROWS} rows per import (this file has ${data.length}): split it`,
+    );
+  }
+  const ragged = data.filter((r) => r.fields.length !== map.width);
+  if (ragged.length > 0) {
+    throw new ValidationError(
+      `${ragged.length} row(s) do not have the ${map.width} fields of the header: nothing was imported`,
+      [
+        ...ragged.slice(0, 20).map((r) => ({
+          path: `line.${r.line}`,
+          message: `${r.fields.length} fields instead of ${map.width} (a comma in an unquoted cell?)`,
+        })),
+      ],
+    );
+  }
+  return { map, rows: data.map((r) => readRow(r, map)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolving references
+
+function byIdOrName<T extends { id: string }>(
+  items: readonly T[],
+  text: string,
+  names: (item: T) => (string | undefined)[],
+): T | undefined | 'ambiguous' {
+  const exact = items.find((i) => i.id === text);
+  if (exact) return exact;
+  const wanted = fold(text.trim());
+  const found = items.filter((i) => names(i).some((n) => n !== undefined && fold(n) === wanted));
+  if (found.length > 1) return 'ambiguous';
+  return found[0];
+}
+
+function resolvePipeline(ctx: Context, row: RawRow): Pipeline {
+  const text = row.values.pipeline;
+  if (text === undefined) return ctx.defaultPipeline;
+  const found = byIdOrName(ctx.pipelines, text, (p) => [p.name]);
+  if (found === 'ambiguous') fail(ctx, 'pipeline', `several pipelines are named "${text}": use the id`);
+  if (!found) fail(ctx, 'pipeline', `no pipeline "${text}"`);
+  return found;
+}
+
+function resolveStage(ctx: Context, row: RawRow, pipeline: Pipeline): Stage | undefined {
+  const text = row.values.stage;
+  if (text === undefined) return undefined;
+  const found = byIdOrName(pipeline.stages, text, (s) => [s.name, s.names?.en, s.names?.fr]);
+  if (found === 'ambiguous')
+    fail(ctx, 'stage', `several stages of "${pipeline.name}" are named "${text}": use the id`);
+  if (!found) fail(ctx, 'stage', `no stage "${text}" in pipeline "${pipeline.name}"`);
+  return found;
+}
+
+/** The typed values of a row's cells (amount in the given currency's minor units). */
+function typedValues(ctx: Context, row: RawRow, currencyForAmount: string) {
+  const v = row.values;
+  const problems: Problem[] = [];
+  const attempt = <T>(field: ImportField, parse: (text: string) => T): T | undefined => {
+    const text = v[field];
+    if (text === undefined) return undefined;
+    try {
+      return parse(text);
+    } catch (error) {
+      problems.push({ column: label(ctx, field), message: (error as Error).message });
+      return undefined;
+    }
+  };
+  const currency = v.currency?.toUpperCase();
+  const values = {
+    name: v.name,
+    ownerId: v.ownerId,
+    currency,
+    amount: attempt('amount', (t) => parseDecimal(t, digitsOf(currency ?? currencyForAmount))),
+    probability: attempt('probability', parseProbability),
+    closeDate: v.closeDate,
+    closedAt: attempt('closedAt', parseMoment),
+    contactId: v.contactId,
+    companyId: v.companyId,
+    observerIds: attempt('observerIds', parseList),
+    source: v.source,
+    competitor: v.competitor,
+    nextStep: v.nextStep,
+    forecast: v.forecast,
+    lossReason: v.lossReason,
+    winLossNote: v.winLossNote,
+    description: v.description,
+  };
+  for (const field of ['contactId', 'companyId'] as const) {
+    const id = values[field];
+    const known = field === 'contactId' ? ctx.contacts : ctx.companies;
+    if (id !== undefined && !known.has(id)) {
+      problems.push({
+        column: label(ctx, field),
+        message: `no ${field === 'contactId' ? 'contact' : 'company'} "${id}"`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new RowError(problems);
+  return values;
+}
+
+function digitsOf(currency: string): number {
+  try {
+    return currencyDigits(currency);
+  } catch {
+    return 2;
+  }
+}
+
+/** Custom field cells typed as the pipeline defines them (numbers for number fields). */
+function customValues(ctx: Context, row: RawRow, pipeline: Pipeline): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, text] of Object.entries(row.custom)) {
+    const def = pipeline.customFields.find((f) => f.key === key);
+    if (def?.type === 'number') {
+      const n = Number(text);
+      if (!Number.isFinite(n)) throw new RowError([{ column: `custom.${key}`, message: 'must be a number' }]);
+      out[key] = n;
+    } else out[key] = text;
+  }
+  return out;
+}
+
+const won = (item: Record<string, unknown> | undefined) => Number(item?._wonDeals ?? 0) > 0;
+
+function repeatOf(ctx: Context, contactId: string | undefined, companyId: string | undefined): boolean {
+  return (
+    won(contactId ? ctx.contacts.get(contactId) : undefined) ||
+    won(companyId ? ctx.companies.get(companyId) : undefined)
+  );
+}
+
+/** zod issues and domain error details ("body.amount") as problems named by the file's columns. */
+function problemsOf(ctx: Context, error: unknown): Problem[] {
+  const columnOf = (path: string) => {
+    const field = path.replace(/^body\./, '').split('.')[0] ?? '';
+    const importField =
+      ({ pipelineId: 'pipeline', stageId: 'stage', customFields: 'custom' } as Record<string, string>)[
+        field
+      ] ?? field;
+    return ctx.map.labels.get(importField as ImportField) ?? (importField || 'row');
+  };
+  if (error instanceof RowError) return error.problems;
+  if (error instanceof DomainError) {
+    const details = Array.isArray(error.details)
+      ? (error.details as { path?: string; message?: string }[])
+      : [];
+    if (details.length === 0) return [{ column: 'row', message: error.message }];
+    return details.map((d) => ({
+      column: columnOf(String(d.path ?? '')),
+      message: `${error.message}: ${d.message}`,
+    }));
+  }
+  throw error;
+}
+
+function zodProblems(ctx: Context, issues: { path: PropertyKey[]; message: string }[]): Problem[] {
+  return issues.map((i) => {
+    const field = String(i.path[0] ?? '');
+    const column =
+      field === 'customFields'
+        ? `custom.${String(i.path[1] ?? '')}`
+        : (ctx.map.labels.get((field === 'pipelineId' ? 'pipeline' : field) as ImportField) ?? field);
+    return { column, message: i.message };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+function externalPut(externalId: string, dealId: string, now: string): TransactItem {
+  return put(
+    { ...keys.externalId(externalId), entity: 'ExternalId', externalId, dealId, createdAt: now },
+    { expression: 'attribute_not_exists(PK)' },
+  );
+}
+
+const withoutUndefined = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
+  const pipeline = resolvePipeline(ctx, row);
+  const stage = resolveStage(ctx, row, pipeline);
+  const values = typedValues(ctx, row, ctx.defaultCurrency);
+  if (values.name === undefined) fail(ctx, 'name', 'a new deal needs a name');
+  const { closedAt, ...fields } = values;
+  const custom = customValues(ctx, row, pipeline);
+  const input = DealInput.safeParse(
+    withoutUndefined({
+      ...fields,
+      pipelineId: pipeline.id,
+      stageId: stage?.id,
+      ...(Object.keys(custom).length > 0 ? { customFields: custom } : {}),
+    }),
+  );
+  if (!input.success) return { kind: 'reject', row, problems: zodProblems(ctx, input.error.issues) };
+  const deal = buildDeal(input.data, {
+    ...ctx.clock,
+    user: ctx.user,
+    pipeline,
+    products: new Map(),
+    repeat: repeatOf(ctx, input.data.contactId, input.data.companyId),
+    defaultCurrency: ctx.defaultCurrency,
+  });
+  if (closedAt !== undefined) {
+    if (deal.status === 'open') fail(ctx, 'closedAt', 'only a won or lost deal has a closing date');
+    deal.closedAt = closedAt;
+  }
+  const event = newEvent(
+    deal.id,
+    'deal.created',
+    {
+      name: deal.name,
+      stageId: deal.stageId,
+      amount: deal.amount,
+      currency: deal.currency,
+      ownerId: deal.ownerId,
+      importedAs: externalId,
+    },
+    userActor(ctx.user),
+    ctx.clock,
+  );
+  return {
+    kind: 'create',
+    row,
+    deal,
+    items: [...dealWriteItems(undefined, deal, [event]), externalPut(externalId, deal.id, ctx.clock.now)],
+  };
+}
+
+const PATCHED = [
+  'name',
+  'ownerId',
+  'currency',
+  'amount',
+  'probability',
+  'closeDate',
+  'contactId',
+  'companyId',
+  'source',
+  'competitor',
+  'nextStep',
+  'forecast',
+  'lossReason',
+  'winLossNote',
+  'description',
+] as const;
+
+function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | undefined): Plan {
+  if (!canAccess(before, ctx.user)) {
+    const field = row.values.externalId !== undefined ? 'externalId' : 'id';
+    fail(ctx, field, 'belongs to a deal you cannot change');
+  }
+  const pipeline = ctx.pipelines.find((p) => p.id === before.pipelineId);
+  if (!pipeline) fail(ctx, 'pipeline', `the deal's pipeline ${before.pipelineId} no longer exists`);
+  if (row.values.pipeline !== undefined && resolvePipeline(ctx, row).id !== pipeline.id) {
+    fail(ctx, 'pipeline', 'a deal cannot move to another pipeline');
+  }
+  const stage = resolveStage(ctx, row, pipeline);
+  const values = typedValues(ctx, row, before.currency);
+  const events: DealEvent[] = [];
+  let current = before;
+  const lossReason = values.lossReason;
+  if (
+    stage &&
+    (stage.id !== before.stageId ||
+      (stage.kind === 'lost' && lossReason !== undefined && lossReason !== before.lossReason))
+  ) {
+    const moved = planStageMove(
+      before,
+      { stageId: stage.id, ...(lossReason !== undefined ? { lossReason } : {}) },
+      pipeline,
+      userActor(ctx.user),
+      ctx.clock,
+    );
+    current = moved.deal;
+    events.push(...moved.events);
+  }
+  const patch: Record<string, unknown> = {};
+  const now = current as unknown as Record<string, unknown>;
+  for (const field of PATCHED) {
+    const value = values[field];
+    if (value !== undefined && value !== now[field]) patch[field] = value;
+  }
+  if (values.observerIds !== undefined) {
+    const wanted = [...new Set(values.observerIds)]
+      .filter((id) => id !== (values.ownerId ?? current.ownerId))
+      .sort();
+    if (JSON.stringify(wanted) !== JSON.stringify([...current.observerIds].sort()))
+      patch.observerIds = wanted;
+  }
+  const custom = Object.fromEntries(
+    Object.entries(customValues(ctx, row, pipeline)).filter(([k, v]) => current.customFields[k] !== v),
+  );
+  if (Object.keys(custom).length > 0) patch.customFields = custom;
+  let next = current;
+  if (Object.keys(patch).length > 0) {
+    const parsed = DealPatch.safeParse(patch);
+    if (!parsed.success) return { kind: 'reject', row, problems: zodProblems(ctx, parsed.error.issues) };
+    next = applyPatch(current, parsed.data, { user: ctx.user, pipeline, now: ctx.clock.now });
+    if (parsed.data.contactId !== undefined || parsed.data.companyId !== undefined) {
+      next = { ...next, repeat: repeatOf(ctx, next.contactId, next.companyId) };
+    }
+  }
+  if (values.closedAt !== undefined && values.closedAt !== next.closedAt) {
+    if (next.status === 'open') fail(ctx, 'closedAt', 'only a won or lost deal has a closing date');
+    next = { ...next, closedAt: values.closedAt, updatedAt: ctx.clock.now };
+  }
+  const changes = diff(before, next, [...TRACKED_FIELDS, 'closedAt']);
+  if (changes.length > 0) {
+    events.push(
+      newEvent(
+        before.id,
+        'deal.updated',
+        { changes, importedAs: row.values.externalId },
+        userActor(ctx.user),
+        ctx.clock,
+      ),
+    );
+  }
+  if (events.length === 0) {
+    return attach
+      ? { kind: 'update', row, before, after: before, events: [], attach }
+      : { kind: 'unchanged', row };
+  }
+  return {
+    kind: 'update',
+    row,
+    before,
+    after: { ...next, version: before.version + 1 },
+    events,
+    ...(attach ? { attach } : {}),
+  };
+}
+
+function planRow(ctx: Context, row: RawRow): Plan {
+  try {
+    const externalId = row.values.externalId;
+    const id = row.values.id;
+    const known = externalId !== undefined ? ctx.externals.get(externalId) : undefined;
+    if (id !== undefined) {
+      if (known !== undefined && known !== id)
+        fail(ctx, 'externalId', `already imported as deal ${known}, not ${id}`);
+      const deal = ctx.deals.get(id);
+      if (!deal) fail(ctx, 'id', `no deal "${id}" (leave id empty to create deals)`);
+      return planUpdate(
+        ctx,
+        row,
+        deal,
+        externalId !== undefined && known === undefined ? externalId : undefined,
+      );
+    }
+    if (externalId === undefined) fail(ctx, 'externalId', 'is required');
+    if (known !== undefined) {
+      const deal = ctx.deals.get(known);
+      if (!deal) fail(ctx, 'externalId', `was imported as deal ${known}, which no longer exists`);
+      return planUpdate(ctx, row, deal, undefined);
+    }
+    return planCreate(ctx, row, externalId);
+  } catch (error) {
+    return { kind: 'reject', row, problems: problemsOf(ctx, error) };
+  }
+}
+
+/** Rows naming the same deal twice (same externalId, same id) are all rejected: which one wins? */
+function duplicates(ctx: Context, rows: readonly RawRow[]): Map<RawRow, Problem[]> {
+  const seen = new Map<string, RawRow[]>();
+  for (const row of rows) {
+    const target =
+      row.values.id ??
+      (row.values.externalId !== undefined ? ctx.externals.get(row.values.externalId) : undefined);
+    const names = [
+      ...(row.values.externalId !== undefined ? [`externalId "${row.values.externalId}"`] : []),
+      ...(target !== undefined ? [`deal ${target}`] : []),
+    ];
+    for (const name of names) seen.set(name, [...(seen.get(name) ?? []), row]);
+  }
+  const out = new Map<RawRow, Problem[]>();
+  for (const [name, list] of seen) {
+    if (list.length < 2) continue;
+    const lines = list.map((r) => r.line).join(', ');
+    for (const row of list) {
+      out.set(row, [
+        ...(out.get(row) ?? []),
+        { column: 'row', message: `${name} appears on lines ${lines}: once per file` },
+      ]);
+    }
+  }
+  return out;
+}
+
+async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]): Promise<Context> {
+  const pipelines: Pipeline[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPipelines(cursor, 200);
+    pipelines.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const defaultId = await defaultPipelineId();
+  const defaultPipeline = pipelines.find((p) => p.id === defaultId);
+  if (!defaultPipeline) throw new Error('the default pipeline is missing');
+
+  const externalIds = rows.flatMap((r) => (r.values.externalId !== undefined ? [r.values.externalId] : []));
+  const [externalItems, contacts, companies] = await Promise.all([
+    batchGetItems(externalIds.map((id) => keys.externalId(id))),
+    batchGetItems(
+      rows.flatMap((r) => (r.values.contactId ? [keys.record('Contact', r.values.contactId)] : [])),
+    ),
+    batchGetItems(
+      rows.flatMap((r) => (r.values.companyId ? [keys.record('Company', r.values.companyId)] : [])),
+    ),
+  ]);
+  const externals = new Map(externalItems.map((i) => [String(i.externalId), String(i.dealId)]));
+  const dealIds = [
+    ...rows.flatMap((r) => (r.values.id !== undefined ? [r.values.id] : [])),
+    ...externals.values(),
+  ];
+  const dealItems = await batchGetItems(dealIds.map((id) => keys.deal(id)));
+  return {
+    user,
+    clock: systemClock(),
+    map,
+    pipelines,
+    defaultPipeline,
+    defaultCurrency: getStringFromEnv('DEFAULT_CURRENCY', 'EUR'),
+    externals,
+    deals: new Map(dealItems.map((i) => [String(i.id), toResource<Deal>(i)])),
+    contacts: new Map(contacts.map((i) => [String(i.id), i])),
+    companies: new Map(companies.map((i) => [String(i.id), i])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+const itemKey = (item: TransactItem): string => {
+  const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
+  return `${String(key.PK)}\u0000${String(key.SK)}`;
+};
+
+/**
+ * Packs the creations into transactions of at most 100 items. A transaction may not touch an item
+ * twice, so a deal that shares an item with the current pack (two won deals of one contact both
+ * bump its counter) starts a new one.
+ */
+function pack(plans: readonly Extract<Plan, { kind: 'create' }>[]) {
+  const packs: Extract<Plan, { kind: 'create' }>[][] = [];
+  let current: Extract<Plan, { kind: 'create' }>[] = [];
+  let size = 0;
+  let touched = new Set<string>();
+  for (const plan of plans) {
+    const itemKeys = plan.items.map(itemKey);
+    if (
+      current.length > 0 &&
+      (size + plan.items.length > MAX_TRANSACTION_ITEMS || itemKeys.some((k) => touched.has(k)))
+    ) {
+      packs.push(current);
+      current = [];
+      size = 0;
+      touched = new Set();
+    }
+    current.push(plan);
+    size += plan.items.length;
+    for (const k of itemKeys) touched.add(k);
+  }
+  if (current.length > 0) packs.push(current);
+  return packs;
+}
+
+/** `transact`, retried a few times when it collided with another transaction on a shared item. */
+async function transactRetrying(items: TransactItem[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transact(items);
+    } catch (error) {
+      const conflict =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+      if (!conflict || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+    }
+  }
+}
+
+type Outcome =
+  | { row: RawRow; result: 'created' | 'updated' | 'unchanged' }
+  | { row: RawRow; problems: Problem[] };
+
+async function writeCreates(ctx: Context, plans: Extract<Plan, { kind: 'create' }>[]): Promise<Outcome[]> {
+  const outcomes = await mapWithLimit(pack(plans), WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
+    const result = await transactRetrying(group.flatMap((p) => p.items));
+    if (result.ok) return group.map((p) => ({ row: p.row, result: 'created' }));
+    // Someone else wrote one of them meanwhile: find out which, one deal at a time.
+    const single: Outcome[] = [];
+    for (const plan of group) {
+      const one = await transactRetrying(plan.items);
+      if (one.ok) single.push({ row: plan.row, result: 'created' });
+      else {
+        const externalFailed = one.failed.includes(plan.items.length - 1);
+        single.push({
+          row: plan.row,
+          problems: [
+            externalFailed
+              ? {
+                  column: label(ctx, 'externalId'),
+                  message: 'was imported by someone else meanwhile: import the file again',
+                }
+              : { column: 'row', message: 'a contact or company of this deal no longer exists' },
+          ],
+        });
+      }
+    }
+    return single;
+  });
+  return outcomes.flat();
+}
+
+async function writeUpdate(ctx: Context, plan: Extract<Plan, { kind: 'update' }>): Promise<Outcome> {
+  let current = plan;
+  for (let attempt = 1; ; attempt++) {
+    const items =
+      current.events.length > 0 ? dealWriteItems(current.before, current.after, current.events) : [];
+    if (current.attach) items.push(externalPut(current.attach, current.before.id, ctx.clock.now));
+    const result = await transactRetrying(items);
+    if (result.ok) return { row: plan.row, result: current.events.length > 0 ? 'updated' : 'unchanged' };
+    if (current.attach && result.failed.includes(items.length - 1)) {
+      return {
+        row: plan.row,
+        problems: [{ column: label(ctx, 'externalId'), message: 'is already used by another deal' }],
+      };
+    }
+    const fresh = await getDeal(current.before.id);
+    if (!fresh || attempt >= MAX_UPDATE_ATTEMPTS) {
+      return {
+        row: plan.row,
+        problems: [{ column: 'row', message: 'the deal changed during the import: import the file again' }],
+      };
+    }
+    const replanned = planUpdate({ ...ctx, clock: systemClock() }, plan.row, fresh, current.attach);
+    if (replanned.kind === 'unchanged') return { row: plan.row, result: 'unchanged' };
+    if (replanned.kind !== 'update')
+      return { row: plan.row, problems: replanned.kind === 'reject' ? replanned.problems : [] };
+    current = replanned;
+  }
+}
+
+/** Validates every row, then (unless a dry run) writes the valid ones; reports what happened per row. */
+export async function importDeals(
+  text: string,
+  options: { dryRun: boolean },
+  user: User,
+): Promise<ImportResult> {
+  const { map, rows } = readFile(text);
+  const ctx = await loadContext(user, map, rows);
+  const dupes = duplicates(ctx, rows);
+  const plans = rows.map((row): Plan => {
+    const problems = dupes.get(row);
+    return problems ? { kind: 'reject', row, problems } : planRow(ctx, row);
+  });
+  const rejected = plans.filter((p): p is Extract<Plan, { kind: 'reject' }> => p.kind === 'reject');
+  const creates = plans.filter((p): p is Extract<Plan, { kind: 'create' }> => p.kind === 'create');
+  const updates = plans.filter((p): p is Extract<Plan, { kind: 'update' }> => p.kind === 'update');
+  let outcomes: Outcome[];
+  if (options.dryRun) {
+    outcomes = [
+      ...creates.map((p) => ({ row: p.row, result: 'created' as const })),
+      ...updates.map((p) => ({
+        row: p.row,
+        result: p.events.length > 0 ? ('updated' as const) : ('unchanged' as const),
+      })),
+    ];
+  } else {
+    await rememberUser(user);
+    outcomes = [
+      ...(await writeCreates(ctx, creates)),
+      ...(await mapWithLimit(updates, WRITE_CONCURRENCY, (p) => writeUpdate(ctx, p))),
+    ];
+  }
+  outcomes.push(
+    ...plans.filter((p) => p.kind === 'unchanged').map((p) => ({ row: p.row, result: 'unchanged' as const })),
+  );
+  outcomes.push(...rejected.map((p) => ({ row: p.row, problems: p.problems })));
+  const count = (result: string) => outcomes.filter((o) => 'result' in o && o.result === result).length;
+  const errors = outcomes
+    .flatMap((o) => ('problems' in o ? [o] : []))
+    .sort((a, b) => a.row.line - b.row.line)
+    .map((o) => ({
+      line: o.row.line,
+      ...(o.row.values.externalId !== undefined ? { externalId: o.row.values.externalId } : {}),
+      ...(o.row.values.id !== undefined ? { id: o.row.values.id } : {}),
+      problems: o.problems,
+    }));
+  return {
+    dryRun: options.dryRun,
+    rows: rows.length,
+    created: count('created'),
+    updated: count('updated'),
+    unchanged: count('unchanged'),
+    rejected: errors.length,
+    errors,
+    ignoredColumns: map.ignored,
+  };
+}
+
+export { findStage };

@@ -1,0 +1,120 @@
+import { type Clock, canAccess } from '#domain/deals';
+import { ConflictError, ForbiddenError, NotFoundError } from '#domain/errors';
+import { applyTaskPatch, canSeeTask, followUpTask, newTask, viewTask } from '#domain/tasks';
+import type { User } from '#http/auth';
+import type { Deal, DealEvent, EventActor } from '#schemas/deals';
+import type { Pipeline } from '#schemas/pipelines';
+import type { Task, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
+import { dealWriteItems, getDeal } from '#store/deals';
+import { transact } from '#store/items';
+import type { Page } from '#store/records';
+import { getTask, queryTasks, saveTask, taskWriteItem } from '#store/tasks';
+import { systemClock } from './clock.ts';
+
+/** How many times a task change re-reads and re-applies itself after losing a race. */
+const MAX_ATTEMPTS = 5;
+
+function taskEvent(
+  task: Task,
+  type: 'task.created' | 'task.updated' | 'task.done',
+  data: Record<string, unknown>,
+  actor: EventActor,
+  clock: Clock,
+): DealEvent {
+  return {
+    id: clock.newId(),
+    dealId: task.dealId,
+    at: clock.now,
+    actor,
+    type,
+    data: { taskId: task.id, title: task.title, ...data },
+  };
+}
+
+function createdData(task: Task) {
+  return { type: task.type, dueAt: task.dueAt, assigneeId: task.assigneeId, followUp: task.followUp };
+}
+
+/**
+ * Writes a new deal, its events and its automatic follow-up task (with its `task.created` event)
+ * in one transaction: a deal never exists without the follow-up its pipeline promises.
+ */
+export async function saveNewDeal(
+  deal: Deal,
+  events: DealEvent[],
+  pipeline: Pick<Pipeline, 'followUpDays'>,
+  clock: Clock = systemClock(),
+): Promise<void> {
+  const task = followUpTask(deal, pipeline, clock);
+  const taskEvents = task
+    ? [taskEvent(task, 'task.created', createdData(task), { type: 'system' }, clock)]
+    : [];
+  const items = dealWriteItems(undefined, deal, [...events, ...taskEvents]);
+  if (task) items.push(taskWriteItem(undefined, task));
+  const result = await transact(items);
+  if (result.ok) return;
+  if (result.failed.includes(0)) throw new Error(`duplicate deal id ${deal.id}`);
+  throw new ConflictError('a contact or company of this deal no longer exists');
+}
+
+async function dealFor(id: string, user: User): Promise<Deal> {
+  const deal = await getDeal(id);
+  if (!deal || !canAccess(deal, user)) throw new NotFoundError(`no deal ${id}`);
+  return deal;
+}
+
+export async function createTask(dealId: string, input: TaskInput, user: User): Promise<TaskView> {
+  await dealFor(dealId, user);
+  const clock = systemClock();
+  const task = newTask(dealId, input, user, clock);
+  const event = taskEvent(task, 'task.created', createdData(task), actorOf(user), clock);
+  if ((await saveTask(undefined, task, [event])) === 'deal_missing')
+    throw new NotFoundError(`no deal ${dealId}`);
+  return viewTask(task, clock.now);
+}
+
+function actorOf(user: User): EventActor {
+  return { type: 'user', id: user.id, name: user.name };
+}
+
+/** Done, reopened, rescheduled, reassigned, renamed: one transaction with its timeline event. */
+export async function updateTask(id: string, patch: TaskPatch, user: User): Promise<TaskView> {
+  for (let attempt = 1; ; attempt++) {
+    const task = await getTask(id);
+    const deal = task ? await getDeal(task.dealId) : undefined;
+    if (!task || !canSeeTask(task, deal, user)) throw new NotFoundError(`no task ${id}`);
+    const clock = systemClock();
+    const { task: next, changes } = applyTaskPatch(task, patch, clock.now);
+    if (changes.length === 0) return viewTask(task, clock.now);
+    const done = next.status === 'done' && task.status !== 'done';
+    const event = taskEvent(next, done ? 'task.done' : 'task.updated', { changes }, actorOf(user), clock);
+    const result = await saveTask(task, next, [event]);
+    if (result === 'ok') return viewTask(next, clock.now);
+    if (result === 'deal_missing') throw new NotFoundError(`no task ${id}`);
+    if (attempt >= MAX_ATTEMPTS) throw new ConflictError('the task keeps changing: try again');
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+  }
+}
+
+/** A moment or a date (its midnight, UTC) as the ISO timestamp tasks sort by. */
+function moment(value: string): string {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value).toISOString();
+}
+
+/** "My open tasks": one user's tasks of one status, earliest due first, overdue ones flagged. */
+export async function listTasks(query: TaskListQuery, user: User): Promise<Page<TaskView>> {
+  const assigneeId = query.assigneeId === undefined || query.assigneeId === 'me' ? user.id : query.assigneeId;
+  if (assigneeId !== user.id && !user.manager) throw new ForbiddenError('reps can only list their own tasks');
+  const now = systemClock().now;
+  const page = await queryTasks(
+    assigneeId,
+    query.status ?? 'open',
+    query.dueBefore ? moment(query.dueBefore) : undefined,
+    query.cursor,
+    query.limit ?? 50,
+  );
+  return {
+    items: page.items.map((t) => viewTask(t, now)),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
