@@ -5,9 +5,10 @@ import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quot
 import { signaturePng } from '#domain/signature';
 import { hashToken, isTokenShaped, sealToken } from '#domain/tokens';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
+import type { Pipeline } from '#schemas/pipelines';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
-import { addEvent, getDeal, VersionConflictError } from '#store/deals';
+import { getDeal, putEvent, VersionConflictError } from '#store/deals';
 import { getLink, getQuoteAt, saveQuote } from '#store/quotes';
 import { systemClock } from './clock.ts';
 import { newEvent, planStageMove } from './deals.ts';
@@ -26,8 +27,8 @@ const MAX_ATTEMPTS = 5;
 export async function resolveToken(token: string): Promise<{ quote: Quote; deal: Deal }> {
   if (!isTokenShaped(token)) throw new NotFoundError('this link is not valid');
   const link = await getLink(hashToken(token));
-  const quote = link ? await getQuoteAt(link.dealId, link.quoteId) : undefined;
-  const deal = link ? await getDeal(link.dealId) : undefined;
+  if (!link) throw new NotFoundError('this link is not valid');
+  const [quote, deal] = await Promise.all([getQuoteAt(link.dealId, link.quoteId), getDeal(link.dealId)]);
   if (!quote || !deal) throw new NotFoundError('this link is not valid');
   return { quote, deal };
 }
@@ -58,7 +59,7 @@ export async function recordView(token: string, visitor: Visitor): Promise<{ quo
     clock,
   );
   if (!first) {
-    await addEvent(event);
+    await putEvent(event);
     return { quote, deal };
   }
   const viewed: Quote = { ...quote, status: 'viewed', viewedAt: clock.now, updatedAt: clock.now };
@@ -115,12 +116,12 @@ async function act(
 
 async function moveDeal(
   deal: Deal,
+  pipeline: Pipeline,
   stageId: string | undefined,
   lossReason: string | undefined,
   actor: EventActor,
   now: string,
 ) {
-  const pipeline = await getPipeline(deal.pipelineId);
   const stage = stageId ? findStage(pipeline, stageId) : undefined;
   if (!stage) return { deal: undefined, events: [] };
   const planned = planStageMove(
@@ -174,7 +175,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
       };
       const actor = customer(input.name);
       const pipeline = await getPipeline(deal.pipelineId);
-      const move = await moveDeal(deal, pipeline.onQuoteSigned, undefined, actor, now);
+      const move = await moveDeal(deal, pipeline, pipeline.onQuoteSigned, undefined, actor, now);
       const event = newEvent(
         deal.id,
         'quote.signed',
@@ -227,7 +228,7 @@ export function declineQuote(token: string, input: DeclineInput): Promise<Outcom
       q.status === 'declined' && q.decline?.reason === input.reason && q.decline.message === input.message,
     async (quote, deal, now) => {
       const pipeline = await getPipeline(deal.pipelineId);
-      const move = await moveDeal(deal, pipeline.onQuoteDeclined, input.reason, customer(), now);
+      const move = await moveDeal(deal, pipeline, pipeline.onQuoteDeclined, input.reason, customer(), now);
       const declined: Quote = {
         ...quote,
         status: 'declined',

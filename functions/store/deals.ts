@@ -1,6 +1,13 @@
-import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Deal, DealEvent } from '#schemas/deals';
+import { batchGet } from './batch-get.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { put, type TransactItem, toResource, transact } from './items.ts';
@@ -105,6 +112,17 @@ export async function saveDeal(before: Deal | undefined, after: Deal, events: De
   throw new ConflictError('a contact or company of this deal no longer exists');
 }
 
+/** An event on a deal the caller has just read (one write, no transaction). */
+export async function putEvent(event: DealEvent): Promise<void> {
+  await db.send(
+    new PutCommand({
+      TableName: table(),
+      Item: eventItem(event),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
 export async function addEvent(event: DealEvent): Promise<void> {
   const result = await transact([
     put(eventItem(event), { expression: 'attribute_not_exists(PK)' }),
@@ -205,7 +223,14 @@ async function collect(
     const items = out.Items ?? [];
     let deals: (Deal | undefined)[];
     if (source.links) {
-      deals = await Promise.all(items.map((link) => getDeal(String(link.dealId))));
+      // One batch for the page's links, not one read each.
+      const byId = new Map(
+        (await batchGet(items.map((link) => keys.deal(String(link.dealId))))).map((i) => [
+          String(i.id),
+          toResource<Deal>(i),
+        ]),
+      );
+      deals = items.map((link) => byId.get(String(link.dealId)));
     } else {
       deals = items.map((i) => toResource<Deal>(i));
     }

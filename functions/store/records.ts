@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#domain/errors';
+import { batchGet } from './batch-get.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isConditionFailure, put, toResource, transact } from './items.ts';
@@ -49,14 +50,17 @@ export async function getRecord<T>(collection: Collection, id: string): Promise<
   return toResource<T>(item);
 }
 
-/** Up to 100 records by id (BatchGet is a batch of GetItems); missing ids are simply absent. */
+/** Records by id, batched (strongly consistent: they feed validation); missing ids are absent. */
 export async function getRecords<T extends { id: string }>(
   collection: Collection,
   ids: readonly string[],
 ): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
-  const found = await Promise.all(unique.map((id) => getRecordItem(collection, id)));
-  return new Map(found.flatMap((item) => (item ? [[item.id as string, toResource<T>(item)] as const] : [])));
+  const items = await batchGet(
+    unique.map((id) => keys.record(collection, id)),
+    { consistent: true },
+  );
+  return new Map(items.map((item) => [String(item.id), toResource<T>(item)] as const));
 }
 
 export async function createRecord<T extends { id: string }>(collection: Collection, record: T): Promise<T> {

@@ -1,0 +1,175 @@
+/**
+ * The "customer page" benchmark: what a customer waits for on a quote link, over real HTTP on the
+ * local stack.
+ *
+ * Setup (not measured): N freshly sent quotes (200; `--quick` 30), each the way a rep makes one:
+ * a company and a contact, a deal with two lines, `POST /deals/{id}/quotes`, then
+ * `POST /quotes/{id}/send {channel:'link'}` (which renders the PDF to hash it) for the link.
+ *
+ * Measured, in this order:
+ *   first view      GET /q/{token} once per quote: the quote moves sent → viewed (a transaction)
+ *   repeat view     GET /q/{token} over the same quotes again and again: a timeline event each
+ *   sign            POST /q/{token}/sign {name, consent}: once per quote, JSON, as a script would
+ *   signed view     GET /q/{token} of the signed quotes: a final state, nothing written
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { userFor } from '#infra/local/users';
+import type { Deal } from '#schemas/deals';
+import type { Quote } from '#schemas/quotes';
+import { Client } from './support/http.ts';
+import { CONCURRENCY, pool } from './support/measure.ts';
+import { loadAverage, machine, Recorder, type Report } from './support/report.ts';
+import type { BenchStack } from './support/stack.ts';
+import { type Actor, actor, actors, customer, product } from './support/world.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** What the pages function needs to exist before this bench can run. */
+const REQUIRED = ['functions/pages/handler.ts', 'functions/render/page.ts'];
+const WARMUP_QUOTES = 8;
+
+/** Why the pages bench cannot run yet, or undefined when its sources are there. */
+export function pagesMissing(): string | undefined {
+  const missing = REQUIRED.filter((file) => !existsSync(join(ROOT, file)));
+  return missing.length > 0 ? `${missing.join(' and ')} missing` : undefined;
+}
+
+/** A browser opening the link. */
+const PAGE_HEADERS = {
+  accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+  'accept-language': 'en',
+  'user-agent': 'closer-bench (like a browser)',
+};
+
+/** A freshly sent quote: the customer's token and the quote's id. */
+interface SentQuote {
+  token: string;
+  quoteId: string;
+}
+
+async function sendQuote(http: Client, seller: Actor, productId: string, n: number): Promise<SentQuote> {
+  const { companyId, contactId } = await customer(http, seller, 10_000 + n);
+  const deal = await http.send<Deal>('POST', '/deals', {
+    token: seller.token,
+    expect: 201,
+    body: {
+      name: `Quoted deal ${n}`,
+      contactId,
+      companyId,
+      lines: [
+        { productId, quantity: 2, discountPercent: 10 },
+        {
+          name: 'Training manual',
+          description: 'Printed, 120 pages',
+          quantity: 5,
+          unitPrice: 4_500,
+          taxRate: 5.5,
+        },
+      ],
+    },
+  });
+  const quote = await http.send<Quote>('POST', `/deals/${deal.body.id}/quotes`, {
+    token: seller.token,
+    expect: 201,
+    body: {},
+  });
+  const sent = await http.send<{ url: string }>('POST', `/quotes/${quote.body.id}/send`, {
+    token: seller.token,
+    body: { channel: 'link' },
+  });
+  const token = new URL(sent.body.url).pathname.split('/q/')[1];
+  if (!token) throw new Error(`POST /quotes/{id}/send answered no link: ${sent.body.url}`);
+  return { token, quoteId: quote.body.id };
+}
+
+export async function pagesBench(stack: BenchStack, options: BenchOptions): Promise<Report> {
+  const quoteCount = options.quick ? 30 : 200;
+  const repeatViews = options.quick ? 100 : 1_000;
+  const loadStart = loadAverage();
+
+  const http = new Client(stack.baseUrl);
+  const { manager } = await actors(stack);
+  const seller = await actor(stack, userFor('bench-seller'));
+  const licence = await product(http, manager);
+
+  console.log(`pages: sending ${quoteCount + WARMUP_QUOTES} quotes by link (${CONCURRENCY} in flight)...`);
+  const setupStarted = performance.now();
+  const all: SentQuote[] = [];
+  await pool(quoteCount + WARMUP_QUOTES, CONCURRENCY, async (i) => {
+    all[i] = await sendQuote(http, seller, licence.id, i);
+  });
+  const setupSeconds = Math.round((performance.now() - setupStarted) / 100) / 10;
+  const quotes = all.slice(0, quoteCount);
+  const warm = all.slice(quoteCount);
+  const at = (list: SentQuote[], i: number): SentQuote => {
+    const quote = list[i % list.length];
+    if (!quote) throw new Error(`no quote at ${i}`);
+    return quote;
+  };
+
+  const view = async (quote: SentQuote) => {
+    const answer = await http.send<string>('GET', `/q/${quote.token}`, { headers: PAGE_HEADERS });
+    lastBytes = answer.bytes;
+  };
+  const sign = async (quote: SentQuote) => {
+    const answer = await http.send<{ status: string }>('POST', `/q/${quote.token}/sign`, {
+      // Where a browser on the quote page would say it comes from.
+      headers: { origin: stack.baseUrl, 'user-agent': PAGE_HEADERS['user-agent'] },
+      body: { name: 'Jeanne Dupont', consent: true },
+    });
+    if (answer.body.status !== 'signed') throw new Error(`sign answered status ${answer.body.status}`);
+    lastBytes = answer.bytes;
+  };
+  let lastBytes = 0;
+
+  // Warm-up on quotes of their own: the first request imports the pages function (a cold start).
+  await pool(warm.length, CONCURRENCY, (i) => view(at(warm, i)));
+  await pool(warm.length * 2, CONCURRENCY, (i) => view(at(warm, i)));
+  await pool(warm.length, CONCURRENCY, (i) => sign(at(warm, i)));
+  await pool(warm.length * 2, CONCURRENCY, (i) => view(at(warm, i)));
+
+  const socketsBefore = stack.connections();
+  const recorder = new Recorder(stack.probe);
+  const size = () => ({ bytes: lastBytes });
+
+  console.log(`pages: ${quoteCount} quotes, ${CONCURRENCY} in flight`);
+  await recorder.run(
+    'first view (sent → viewed)',
+    'GET /q/{token}',
+    quoteCount,
+    (i) => view(at(quotes, i)),
+    size,
+  );
+  await recorder.run('repeat view', 'GET /q/{token}', repeatViews, (i) => view(at(quotes, i)), size);
+  await recorder.run('sign (JSON)', 'POST /q/{token}/sign', quoteCount, (i) => sign(at(quotes, i)), size);
+  await recorder.run(
+    'view of a signed quote',
+    'GET /q/{token}',
+    repeatViews,
+    (i) => view(at(quotes, i)),
+    size,
+  );
+
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: machine(),
+    loadAverage: { start: loadStart, end: loadAverage() },
+    concurrency: CONCURRENCY,
+    quick: options.quick,
+    setup: {
+      quotes: quoteCount,
+      warmupQuotes: WARMUP_QUOTES,
+      quote: '2 lines (a product and a free line), contact and company, classic template, sent by link',
+      setupSeconds,
+      socketsOpenedWhileMeasuring: stack.connections() - socketsBefore,
+    },
+    results: recorder.results,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The local stack the benchmarks measure, started in this process as `npm start` does: DynamoDB
+ * Local (in memory, on a free port, never the user's .data), the SES emulator, and the HTTP server
+ * that plays API Gateway for the real handlers. No stream poller and no expiry schedule: the
+ * benches send quotes by link, so nothing waits on the outbox.
+ *
+ * One stack per process: the handlers' DynamoDB client reads DYNAMODB_ENDPOINT when its module
+ * loads, so the environment is set before any handler (or store) module is imported, and a second
+ * stack in the same process would still talk to the first table.
+ */
+import { randomBytes } from 'node:crypto';
+import { ensureTable, startDynamo } from '#infra/local/dynamodb';
+import { loadHandlers } from '#infra/local/handlers';
+import { signToken, type TokenSubject, verifyToken } from '#infra/local/jwt';
+import { freePort } from '#infra/local/ports';
+import { createLocalServer } from '#infra/local/server';
+import { startSes } from '#infra/local/ses';
+import { routes } from '#infra/routes';
+import type { DynamoProbe } from './dynamo-probe.ts';
+
+const TABLE_NAME = 'closer-bench';
+const SENDER_EMAIL = 'quotes@closer.bench';
+
+export interface BenchStack {
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:41234 (also PUBLIC_BASE_URL). */
+  baseUrl: string;
+  /** A bearer token the server accepts for this user. */
+  token(subject: TokenSubject): Promise<string>;
+  /** TCP connections the server has accepted so far: shows whether keep-alive reuses sockets. */
+  connections(): number;
+  /** Counts the handlers' DynamoDB calls and their time. */
+  probe: DynamoProbe;
+  stop(): Promise<void>;
+}
+
+let started = false;
+
+/** What the handlers read from their environment, as `configureEnvironment` in start.ts sets it. */
+function configureEnvironment(dynamoEndpoint: string, sesEndpoint: string, baseUrl: string): void {
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    TABLE_NAME,
+    SES_ENDPOINT: sesEndpoint,
+    // Dummy credentials on purpose: nothing started here may reach a real AWS account.
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    PUBLIC_BASE_URL: baseUrl,
+    SENDER_EMAIL,
+    LINK_KEY: randomBytes(32).toString('base64url'),
+    // Handlers log every warning of a 4xx; the bench measures the handlers, not the console.
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+}
+
+export async function startStack(): Promise<BenchStack> {
+  if (started) throw new Error('one bench stack per process: the handlers bind to the first table');
+  started = true;
+  // Lambda runs Node 22; the SDK's notice about Node 20 support is noise in the bench output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const run of stops.reverse()) await run().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamo({ port: await freePort() });
+    stops.push(dynamo.stop);
+    await ensureTable(dynamo.endpoint, TABLE_NAME);
+    const ses = await startSes({ port: await freePort() });
+    stops.push(ses.stop);
+
+    // The port is chosen before the server starts: PUBLIC_BASE_URL (the quote links) names it.
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    configureEnvironment(dynamo.endpoint, ses.endpoint, baseUrl);
+    // Only now: the probe loads the handlers' DynamoDB client, which reads the endpoint on load.
+    const { installDynamoProbe } = await import('./dynamo-probe.ts');
+    const probe = await installDynamoProbe();
+
+    const secret = randomBytes(32);
+    const server = createLocalServer({
+      routes,
+      handlers: loadHandlers(routes.map((r) => r.fn)),
+      verify: (token) => verifyToken(token, secret),
+    });
+    let connections = 0;
+    server.server.on('connection', () => {
+      connections++;
+    });
+    await server.listen(port, '127.0.0.1');
+    stops.push(server.close);
+
+    return {
+      baseUrl,
+      token: (subject) => signToken(subject, secret),
+      connections: () => connections,
+      probe,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
