@@ -30,7 +30,12 @@ function launch(env: Record<string, string>): Started {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...env };
   // The stack must use (and keep) its own secret in the data dir, as it does for a user.
   delete childEnv.LOCAL_JWT_SECRET;
-  const child = spawn('node_modules/.bin/tsx', ['infra/local/start.ts'], { env: childEnv, stdio: 'pipe' });
+  // Node itself with tsx's loader, not the tsx wrapper: the wrapper relays SIGINT and SIGKILLs a
+  // child that is slow to answer, which a loaded CI machine can be.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+    env: childEnv,
+    stdio: 'pipe',
+  });
   running.push(child);
   let out = '';
   let err = '';
