@@ -6,7 +6,7 @@
  * `operation` names the implementation inside the function and the contract (schemas) that
  * validates the request and documents it in OpenAPI.
  */
-export type FunctionName = 'api' | 'pages' | 'documents';
+export type FunctionName = 'api' | 'pages' | 'documents' | 'bulk';
 export type Auth = 'rep' | 'public';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -71,6 +71,17 @@ export const routes = [
     operation: 'requestQuoteChanges',
   },
   { method: 'POST', path: '/q/{token}/decline', fn: 'pages', auth: 'public', operation: 'declineQuote' },
+
+  // Reports, follow-up tasks, CSV export and import. `bulk` takes the large, long CSV requests.
+  { method: 'GET', path: '/reports/pipeline', fn: 'api', auth: 'rep', operation: 'getPipelineReport' },
+  { method: 'GET', path: '/reports/forecast', fn: 'api', auth: 'rep', operation: 'getForecastReport' },
+  { method: 'GET', path: '/reports/owners', fn: 'api', auth: 'rep', operation: 'getOwnersReport' },
+  { method: 'GET', path: '/reports/loss-reasons', fn: 'api', auth: 'rep', operation: 'getLossReasonsReport' },
+  { method: 'POST', path: '/deals/{id}/tasks', fn: 'api', auth: 'rep', operation: 'createTask' },
+  { method: 'PATCH', path: '/tasks/{id}', fn: 'api', auth: 'rep', operation: 'updateTask' },
+  { method: 'GET', path: '/tasks', fn: 'api', auth: 'rep', operation: 'listTasks' },
+  { method: 'GET', path: '/deals.csv', fn: 'bulk', auth: 'rep', operation: 'exportDeals' },
+  { method: 'POST', path: '/deals/import', fn: 'bulk', auth: 'rep', operation: 'importDeals' },
 ] as const satisfies readonly Route[];
 
 export type RouteDef = (typeof routes)[number];

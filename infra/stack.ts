@@ -7,6 +7,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '#infra/routes';
+import { AGGREGATE_ENTITY } from '../functions/aggregate/filter.ts';
 import { OUTBOX_ENTITY, OUTBOX_TYPES } from '../functions/notify/filter.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { CloserHttpApi } from './constructs/api.ts';
@@ -16,8 +17,8 @@ import { CloserTable, type TableAccess } from './constructs/table.ts';
 import { RepDirectory } from './constructs/users.ts';
 import type { CloserContext } from './context.ts';
 
-/** Functions that no route serves: a stream consumer and a scheduled job. */
-export type BackgroundFunctionName = 'notify' | 'expire';
+/** Functions that no route serves: the stream consumers and a scheduled job. */
+export type BackgroundFunctionName = 'notify' | 'expire' | 'aggregate';
 export type CloserFunctionName = FunctionName | BackgroundFunctionName;
 
 export interface FunctionPlan {
@@ -63,6 +64,16 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     templates: true,
     linkKey: true,
   },
+  bulk: {
+    // A 10,000-row import validates every row, then writes about 400 transactions: it needs the
+    // time API Gateway allows (29 s) and memory for the file and its plan.
+    description: 'Closer CSV export and import of deals',
+    memorySize: 1024,
+    timeout: Duration.seconds(29),
+    table: 'RW',
+    templates: false,
+    linkKey: false,
+  },
   notify: {
     // Renders the quote and signed-copy PDFs it attaches: as CPU-bound as documents.
     description: 'Closer outbox consumer: sends the emails of new events',
@@ -80,14 +91,22 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     templates: false,
     linkKey: false,
   },
+  aggregate: {
+    description: 'Closer report aggregates: applies deal changes from the table stream',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+    table: 'RW',
+    templates: false,
+    linkKey: false,
+  },
 };
 
 /**
  * Functions outside the route table, built and wired by the stack: notify (the outbox stream
- * consumer) and expire (the schedule). A new one gets a plan above, a wiring method below and its
- * name here.
+ * consumer), expire (the schedule) and aggregate (the reports' stream consumer). A new one gets a
+ * plan above, a wiring method below and its name here.
  */
-export const backgroundFunctions: readonly BackgroundFunctionName[] = ['notify', 'expire'];
+export const backgroundFunctions: readonly BackgroundFunctionName[] = ['notify', 'expire', 'aggregate'];
 
 /** The functions the route table names, in first-route order. */
 export function httpFunctionNames(): FunctionName[] {
@@ -113,6 +132,24 @@ export function outboxFilter(): { [key: string]: unknown } {
       },
     },
   });
+}
+
+/**
+ * The stream filters of aggregate: any write to a deal item. Inserts and updates carry the entity in
+ * the new image, deletions in the old one; the two patterns are OR-ed. Nothing else (events,
+ * quotes, the aggregates' own writes) invokes the function.
+ */
+export function aggregateFilters(): { [key: string]: unknown }[] {
+  return [
+    FilterCriteria.filter({
+      eventName: FilterRule.or('INSERT', 'MODIFY'),
+      dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(AGGREGATE_ENTITY) } } },
+    }),
+    FilterCriteria.filter({
+      eventName: FilterRule.isEqual('REMOVE'),
+      dynamodb: { OldImage: { entity: { S: FilterRule.isEqual(AGGREGATE_ENTITY) } } },
+    }),
+  ];
 }
 
 export interface CloserStackProps extends StackProps {
@@ -178,6 +215,7 @@ export class CloserStack extends Stack {
     for (const name of backgroundFunctions) {
       const fn = this.addFunction(name);
       if (name === 'notify') this.wireNotify(fn);
+      else if (name === 'aggregate') this.wireAggregate(fn);
       else this.wireExpire(fn);
     }
 
@@ -273,6 +311,39 @@ export class CloserStack extends Stack {
       filters: [outboxFilter()],
     });
     this.alarms.onQueueNotEmpty('NotifyDeadLettersNotEmpty', deadLetters);
+  }
+
+  /**
+   * aggregate keeps the report aggregates from the table stream. Every change is applied once
+   * whatever the delivery (per-deal version markers), so the mapping starts at TRIM_HORIZON: a
+   * recreated mapping replays up to 24 h of changes harmlessly. A batch that keeps failing lands in
+   * the dead-letter queue (which alarms); `backfillAggregates` then recounts what it missed.
+   */
+  wireAggregate(fn: CloserFunction): void {
+    const deadLetters = new Queue(this, 'AggregateDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter destination of the aggregate stream mapping; it has no DLQ of its own.',
+    });
+    this.data.grantStreamRead(fn);
+    fn.addEventSourceMapping('DealStream', {
+      eventSourceArn: this.data.streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.days(1),
+      onFailure: new SqsDlq(deadLetters),
+      filters: aggregateFilters(),
+    });
+    this.alarms.onQueueNotEmpty('AggregateDeadLettersNotEmpty', deadLetters);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import type { OperationOf } from '#infra/routes';
+import { bulkContracts } from '../bulk/contracts.ts';
 import { documentContracts } from '../documents/contracts.ts';
 import { pageContracts } from '../pages/contracts.ts';
 import * as catalog from './catalog.ts';
@@ -10,11 +11,20 @@ import * as deals from './deals.ts';
 import { buildOpenApi } from './openapi.ts';
 import * as pipelines from './pipelines.ts';
 import * as quotes from './quotes.ts';
+import * as reports from './reports.ts';
+import * as tasks from './tasks.ts';
 
 /** Every operation the `api` function serves; the type makes a route without one a compile error. */
 type ApiOperations = Record<Exclude<OperationOf<'api'>, 'getOpenApi'>, Operation<Contract>>;
 
-export const apiOperations = { ...catalog, ...pipelines, ...deals, ...quotes } satisfies ApiOperations;
+export const apiOperations = {
+  ...catalog,
+  ...pipelines,
+  ...deals,
+  ...quotes,
+  ...reports,
+  ...tasks,
+} satisfies ApiOperations;
 
 let document: ReturnType<typeof buildOpenApi> | undefined;
 
@@ -26,7 +36,10 @@ export const getOpenApi = defineOperation(
   },
   async () => {
     const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
-    document ??= buildOpenApi({ ...contracts, ...documentContracts, ...pageContracts }, { version: '0.1.0' });
+    document ??= buildOpenApi(
+      { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts },
+      { version: '0.1.0' },
+    );
     return json(200, document);
   },
 );

@@ -1,6 +1,9 @@
 import type { Pipeline, PipelineInput, Stage, StageInput } from '#schemas/pipelines';
 import { ValidationError } from './errors.ts';
 
+/** Working days until the follow-up task of a new deal is due, unless its pipeline says otherwise. */
+export const DEFAULT_FOLLOW_UP_DAYS = 2;
+
 /** The default pipeline of the brief, with names in English and French. */
 export function defaultPipelineInput(): PipelineInput {
   const stage = (
@@ -104,6 +107,7 @@ export function buildPipelineDefinition(input: PipelineInput) {
     onQuoteDeclined: hooks.onQuoteDeclined as string,
     ...(hooks.onQuoteExpired ? { onQuoteExpired: hooks.onQuoteExpired } : {}),
     ...(input.quoteTemplateId ? { quoteTemplateId: input.quoteTemplateId } : {}),
+    followUpDays: input.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
   };
 }
 

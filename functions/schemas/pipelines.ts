@@ -51,6 +51,13 @@ const PipelineFields = {
     .max(40)
     .optional()
     .meta({ description: 'template for new quotes (default: classic)' }),
+  followUpDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .optional()
+    .meta({ description: "working days until a new deal's follow-up task is due (default 2; 0: no task)" }),
 };
 
 export const PipelineInput = z.strictObject(PipelineFields).meta({ id: 'PipelineInput' });
@@ -66,6 +73,7 @@ export const Pipeline = z
     onQuoteDeclined: StageId,
     onQuoteExpired: StageId.optional(),
     quoteTemplateId: z.string().optional(),
+    followUpDays: z.number().int().optional(),
     isDefault: z.boolean(),
     version: z.number().int(),
     createdAt: Timestamp,

@@ -39,6 +39,7 @@ import { getRecordItem, getRecords, type Page } from '#store/records';
 import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
+import { saveNewDeal } from './tasks.ts';
 
 /** How many times a write without If-Match re-reads and re-applies itself after losing a race. */
 const MAX_ATTEMPTS = 10;
@@ -120,7 +121,8 @@ export async function createDeal(input: DealInput, user: User): Promise<Deal> {
     userActor(user),
     clock,
   );
-  await Promise.all([saveDeal(undefined, deal, [event]), rememberUser(user)]);
+  // With its follow-up task (services/tasks), in the same transaction.
+  await Promise.all([saveNewDeal(deal, [event], pipeline, clock), rememberUser(user)]);
   return deal;
 }
 

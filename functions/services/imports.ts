@@ -11,7 +11,7 @@
  * writes nothing. Importing the same file twice therefore creates nothing the second time.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { getStringFromEnv } from '#config/env';
+import { getNumberFromEnv, getStringFromEnv } from '#config/env';
 import { CsvSyntaxError, parseCsv } from '#domain/csv';
 import {
   applyPatch,
@@ -34,7 +34,6 @@ import {
   type RawRow,
   readRow,
 } from '#domain/imports';
-import { findStage } from '#domain/pipelines';
 import type { User } from '#http/auth';
 import { currencyDigits } from '#render/i18n';
 import type { ImportResult } from '#schemas/csv';
@@ -55,6 +54,15 @@ export const MAX_IMPORT_ROWS = 10_000;
 /** Transactions in flight while writing. */
 const WRITE_CONCURRENCY = 8;
 const MAX_TRANSACTION_ITEMS = 100;
+/**
+ * Time from the start of a request after which no new write starts: what is left is answered as
+ * `postponed` (import the same file again: done rows are unchanged). It leaves the writes in flight
+ * and the answer time before API Gateway's 29 s.
+ */
+function writeBudgetMs(): number {
+  return getNumberFromEnv('IMPORT_WRITE_BUDGET_MS', 24_000);
+}
+
 /** How often an update re-reads its deal after someone else changed it during the import. */
 const MAX_UPDATE_ATTEMPTS = 3;
 
@@ -227,7 +235,7 @@ function digitsOf(currency: string): number {
 }
 
 /** Custom field cells typed as the pipeline defines them (numbers for number fields). */
-function customValues(ctx: Context, row: RawRow, pipeline: Pipeline): Record<string, string | number> {
+function customValues(row: RawRow, pipeline: Pipeline): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, text] of Object.entries(row.custom)) {
     const def = pipeline.customFields.find((f) => f.key === key);
@@ -303,7 +311,7 @@ function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
   const values = typedValues(ctx, row, ctx.defaultCurrency);
   if (values.name === undefined) fail(ctx, 'name', 'a new deal needs a name');
   const { closedAt, ...fields } = values;
-  const custom = customValues(ctx, row, pipeline);
+  const custom = customValues(row, pipeline);
   const input = DealInput.safeParse(
     withoutUndefined({
       ...fields,
@@ -380,11 +388,7 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
   const events: DealEvent[] = [];
   let current = before;
   const lossReason = values.lossReason;
-  if (
-    stage &&
-    (stage.id !== before.stageId ||
-      (stage.kind === 'lost' && lossReason !== undefined && lossReason !== before.lossReason))
-  ) {
+  if (stage && stage.id !== before.stageId) {
     const moved = planStageMove(
       before,
       { stageId: stage.id, ...(lossReason !== undefined ? { lossReason } : {}) },
@@ -409,7 +413,7 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
       patch.observerIds = wanted;
   }
   const custom = Object.fromEntries(
-    Object.entries(customValues(ctx, row, pipeline)).filter(([k, v]) => current.customFields[k] !== v),
+    Object.entries(customValues(row, pipeline)).filter(([k, v]) => current.customFields[k] !== v),
   );
   if (Object.keys(custom).length > 0) patch.customFields = custom;
   let next = current;
@@ -425,7 +429,8 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
     if (next.status === 'open') fail(ctx, 'closedAt', 'only a won or lost deal has a closing date');
     next = { ...next, closedAt: values.closedAt, updatedAt: ctx.clock.now };
   }
-  const changes = diff(before, next, [...TRACKED_FIELDS, 'closedAt']);
+  // From the deal after its stage move: what the move itself changed is in its own event.
+  const changes = diff(current, next, [...TRACKED_FIELDS, 'closedAt']);
   if (changes.length > 0) {
     events.push(
       newEvent(
@@ -603,11 +608,16 @@ async function transactRetrying(items: TransactItem[]) {
 }
 
 type Outcome =
-  | { row: RawRow; result: 'created' | 'updated' | 'unchanged' }
+  | { row: RawRow; result: 'created' | 'updated' | 'unchanged' | 'postponed' }
   | { row: RawRow; problems: Problem[] };
 
-async function writeCreates(ctx: Context, plans: Extract<Plan, { kind: 'create' }>[]): Promise<Outcome[]> {
+async function writeCreates(
+  ctx: Context,
+  plans: Extract<Plan, { kind: 'create' }>[],
+  deadline: number,
+): Promise<Outcome[]> {
   const outcomes = await mapWithLimit(pack(plans), WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
+    if (Date.now() > deadline) return group.map((p) => ({ row: p.row, result: 'postponed' }));
     const result = await transactRetrying(group.flatMap((p) => p.items));
     if (result.ok) return group.map((p) => ({ row: p.row, result: 'created' }));
     // Someone else wrote one of them meanwhile: find out which, one deal at a time.
@@ -635,7 +645,12 @@ async function writeCreates(ctx: Context, plans: Extract<Plan, { kind: 'create' 
   return outcomes.flat();
 }
 
-async function writeUpdate(ctx: Context, plan: Extract<Plan, { kind: 'update' }>): Promise<Outcome> {
+async function writeUpdate(
+  ctx: Context,
+  plan: Extract<Plan, { kind: 'update' }>,
+  deadline: number,
+): Promise<Outcome> {
+  if (Date.now() > deadline) return { row: plan.row, result: 'postponed' };
   let current = plan;
   for (let attempt = 1; ; attempt++) {
     const items =
@@ -670,6 +685,7 @@ export async function importDeals(
   options: { dryRun: boolean },
   user: User,
 ): Promise<ImportResult> {
+  const deadline = Date.now() + writeBudgetMs();
   const { map, rows } = readFile(text);
   const ctx = await loadContext(user, map, rows);
   const dupes = duplicates(ctx, rows);
@@ -692,8 +708,8 @@ export async function importDeals(
   } else {
     await rememberUser(user);
     outcomes = [
-      ...(await writeCreates(ctx, creates)),
-      ...(await mapWithLimit(updates, WRITE_CONCURRENCY, (p) => writeUpdate(ctx, p))),
+      ...(await writeCreates(ctx, creates, deadline)),
+      ...(await mapWithLimit(updates, WRITE_CONCURRENCY, (p) => writeUpdate(ctx, p, deadline))),
     ];
   }
   outcomes.push(
@@ -717,9 +733,8 @@ export async function importDeals(
     updated: count('updated'),
     unchanged: count('unchanged'),
     rejected: errors.length,
+    postponed: count('postponed'),
     errors,
     ignoredColumns: map.ignored,
   };
 }
-
-export { findStage };

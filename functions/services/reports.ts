@@ -18,9 +18,9 @@ import {
 import type { User } from '#http/auth';
 import type { Deal } from '#schemas/deals';
 import { chunkWrites, type MarkerWrite, queryBuckets, readMarkers, writeChunk } from '#store/aggregates';
+import { batchGetItems } from '#store/batch';
 import { queryDeals } from '#store/deals';
 import { keys } from '#store/keys';
-import { getUserProfile } from '#store/users';
 import { systemClock } from './clock.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
@@ -165,8 +165,8 @@ export interface OwnersReport {
   owners: OwnerReportRow[];
 }
 
-/** Names of at most this many reps are looked up (one read each); the others show their id only. */
-const MAX_NAMED_OWNERS = 200;
+/** Names of at most this many reps are looked up (BatchGet, 100 a call); the others show their id. */
+const MAX_NAMED_OWNERS = 500;
 
 export async function ownersReport(query: { from?: string; to?: string }, user: User): Promise<OwnersReport> {
   const range = reportRange(query, today(), 'behind');
@@ -176,10 +176,8 @@ export async function ownersReport(query: { from?: string; to?: string }, user: 
   ]);
   let owners = buildOwnersReport(closed, open);
   if (!user.manager) owners = owners.filter((o) => o.ownerId === user.id);
-  const profiles = await mapWithLimit(owners.slice(0, MAX_NAMED_OWNERS), 16, (o) =>
-    getUserProfile(o.ownerId),
-  );
-  const names = new Map(profiles.flatMap((p) => (p ? [[p.id, p.name] as const] : [])));
+  const profiles = await batchGetItems(owners.slice(0, MAX_NAMED_OWNERS).map((o) => keys.user(o.ownerId)));
+  const names = new Map(profiles.map((p) => [String(p.id), String(p.name)]));
   return {
     ...range,
     owners: owners.map((o) => {

@@ -36,8 +36,10 @@ function createdData(task: Task) {
 }
 
 /**
- * Writes a new deal, its events and its automatic follow-up task (with its `task.created` event)
- * in one transaction: a deal never exists without the follow-up its pipeline promises.
+ * Writes a new deal, its events and its automatic follow-up task in one transaction: a deal never
+ * exists without the follow-up its pipeline promises. Creating the deal is one action, so the
+ * follow-up shows in the timeline inside the `deal.created` event (`data.followUp`) rather than as
+ * an event of its own; later changes to the task are `task.updated` / `task.done` events.
  */
 export async function saveNewDeal(
   deal: Deal,
@@ -46,10 +48,17 @@ export async function saveNewDeal(
   clock: Clock = systemClock(),
 ): Promise<void> {
   const task = followUpTask(deal, pipeline, clock);
-  const taskEvents = task
-    ? [taskEvent(task, 'task.created', createdData(task), { type: 'system' }, clock)]
-    : [];
-  const items = dealWriteItems(undefined, deal, [...events, ...taskEvents]);
+  const recorded = task
+    ? events.map((e) =>
+        e.type === 'deal.created'
+          ? {
+              ...e,
+              data: { ...e.data, followUp: { taskId: task.id, ...createdData(task), title: task.title } },
+            }
+          : e,
+      )
+    : events;
+  const items = dealWriteItems(undefined, deal, recorded);
   if (task) items.push(taskWriteItem(undefined, task));
   const result = await transact(items);
   if (result.ok) return;

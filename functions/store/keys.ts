@@ -2,7 +2,8 @@
  * The single table's keys: the only module that spells key strings. Everything else asks it.
  *
  * Base table: PK / SK. Global secondary indexes (all project every attribute):
- *   byOwner    GSI1PK / GSI1SK   OWNER#<userId> and OBSERVER#<userId> → deals (closeDate order)
+ *   byOwner    GSI1PK / GSI1SK   OWNER#<userId> and OBSERVER#<userId> → deals (closeDate order);
+ *                                TASKS#<status>#<userId> → a user's tasks (dueAt order)
  *   byPipeline GSI2PK / GSI2SK   PIPELINE#<pipelineId> → deals (closeDate order)
  *   byStage    GSI3PK / GSI3SK   STAGE#<pipelineId>#<stageId> → deals (closeDate order)
  *   byType     GSI4PK / GSI4SK   TYPE#<entity> → every item of an entity (collections, all deals)
@@ -35,7 +36,11 @@ export type Entity =
   | 'Deal'
   | 'DealObserver'
   | 'Event'
-  | 'Settings';
+  | 'Settings'
+  | 'Aggregate'
+  | 'AggregateMarker'
+  | 'ExternalId'
+  | 'Task';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
 
@@ -135,6 +140,58 @@ export const keys = {
   },
   observerPrefix: () => 'OBSERVER#',
   dealPartition: (dealId: string) => `DEAL#${dealId}`,
+
+  /**
+   * Report aggregates (functions/aggregate): one item per bucket, counts and sums kept by ADD.
+   * `scope` is one owner's numbers or everyone's. Partitions are bounded by stages, months,
+   * currencies and reps, never by deals, so a report is a bounded number of queries.
+   */
+  aggregateScope: (ownerId: string | undefined) => (ownerId === undefined ? 'ALL' : `OWNER#${ownerId}`),
+  /** Deals per stage of a pipeline (sort: stage, currency). */
+  stageAggregatePartition: (pipelineId: string, scope: string) => `AGG#STAGE#${pipelineId}#${scope}`,
+  stageAggregate(pipelineId: string, scope: string, stageId: string, currency: string): Key {
+    return { PK: keys.stageAggregatePartition(pipelineId, scope), SK: `${stageId}#${currency}` };
+  },
+  /** Deals per month: open ones by close date, won and lost ones by closing date (sort: month first). */
+  monthAggregatePartition: (scope: string) => `AGG#MONTH#${scope}`,
+  monthAggregate(scope: string, month: string, status: string, currency: string): Key {
+    return { PK: keys.monthAggregatePartition(scope), SK: `${month}#${status}#${currency}` };
+  },
+  /** Won and lost deals per rep per closing month, every rep in one partition (sort: month first). */
+  repAggregatePartition: () => 'AGG#REPS',
+  repAggregate(month: string, ownerId: string, status: string, currency: string): Key {
+    return { PK: keys.repAggregatePartition(), SK: `${month}#${status}#${currency}#${ownerId}` };
+  },
+  /** Open deals per rep right now (sort: owner). */
+  openAggregatePartition: () => 'AGG#OPEN',
+  openAggregate(ownerId: string, currency: string): Key {
+    return { PK: keys.openAggregatePartition(), SK: `${currency}#${ownerId}` };
+  },
+  /** Lost deals per loss reason per closing month (sort: month first). */
+  lossAggregatePartition: (scope: string) => `AGG#LOSS#${scope}`,
+  lossAggregate(scope: string, month: string, currency: string, reason: string): Key {
+    return { PK: keys.lossAggregatePartition(scope), SK: `${month}#${currency}#${reason}` };
+  },
+  /** Sort-key bounds of the months `from`..`to` (YYYY-MM) in a month-first partition. */
+  monthRange: (from: string, to: string) => ({ lo: `${from}#`, hi: `${to}#\uffff` }),
+  /** What the aggregates last applied of a deal (its version and buckets): the idempotency marker. */
+  aggregateMarker(dealId: string): Key {
+    return { PK: `AGG#DEAL#${dealId}`, SK: 'APPLIED' };
+  },
+
+  /** An import's external id → the deal it created (written in the deal's transaction). */
+  externalId(externalId: string): Key {
+    return { PK: `EXTERNAL#${externalId}`, SK: 'EXTERNAL' };
+  },
+
+  /** A follow-up task: its own item (read by id), listed per assignee and status by due date. */
+  task(taskId: string): Key {
+    return { PK: `TASK#${taskId}`, SK: 'TASK' };
+  },
+  taskAssigneeIndex(assigneeId: string, status: string, dueAt: string, taskId: string) {
+    return { GSI1PK: keys.taskAssigneePartition(assigneeId, status), GSI1SK: `${dueAt}#${taskId}` };
+  },
+  taskAssigneePartition: (assigneeId: string, status: string) => `TASKS#${status}#${assigneeId}`,
 };
 
 /** The table definition shared by the local runner, the tests and the CDK stack. */

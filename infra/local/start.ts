@@ -1,17 +1,26 @@
 /**
  * `npm start`: the whole service on this machine with real protocol peers and no AWS account.
  * DynamoDB Local (persisted under DATA_DIR), the SES emulator, an HTTP server that plays API
- * Gateway for the same handlers the cloud runs, and the table's stream feeding `notify`.
+ * Gateway for the same handlers the cloud runs, and the table's stream feeding `notify` and
+ * `aggregate`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { routes } from '#infra/routes';
+import { isDealRecord } from '../../functions/aggregate/filter.ts';
 import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
-import { loadHandlers, loadScheduledHandler, loadStreamHandler } from './handlers.ts';
+import {
+  type HandlerSource,
+  loadHandlers,
+  loadScheduledHandler,
+  loadStreamHandler,
+  useBundles,
+} from './handlers.ts';
 import { localSecret, signToken, verifyToken } from './jwt.ts';
 import { isPortFree } from './ports.ts';
 import { SeedError, seedDemo } from './seed.ts';
@@ -33,11 +42,14 @@ interface Settings {
   sesPort: number;
   publicBaseUrl: string;
   seed: boolean;
+  /** Run the bundles `cdk deploy` uploads instead of the TypeScript sources. */
+  bundled: boolean;
 }
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm start [-- --port <n>] [--data-dir <dir>] [--dynamodb-port <n>] [--ses-port <n>] [--no-seed]
+const USAGE = `usage: npm start [-- --port <n>] [--data-dir <dir>] [--dynamodb-port <n>] [--ses-port <n>] [--no-seed] [--bundled]
+  --bundled: run the functions from the bundles \`cdk synth\` builds (into DATA_DIR/cdk.out), not the sources
   environment: PORT (3000), HOST (127.0.0.1), DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005),
                PUBLIC_BASE_URL (http://localhost:<PORT>)`;
 
@@ -67,6 +79,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     sesPort: portOf('SES_PORT', values['ses-port'] ?? env.SES_PORT, 8005),
     publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seed: !values['no-seed'],
+    bundled: values.bundled,
   };
   const ports = [settings.port, settings.dynamoPort, settings.sesPort];
   if (new Set(ports).size !== ports.length) {
@@ -84,6 +97,7 @@ function parse(argv: string[]) {
       'dynamodb-port': { type: 'string' },
       'ses-port': { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
+      bundled: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -155,6 +169,18 @@ function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEnd
 
 class StartupAborted extends Error {}
 
+/** Synthesizes the CDK app into DATA_DIR/cdk.out, as `cdk synth` would, and returns its bundles. */
+async function synthesize(dataDir: string): Promise<{ bundles: Bundles; outdir: string; seconds: number }> {
+  // Loaded only here: aws-cdk-lib would slow every other start.
+  const { synthBundles } = await import('./bundles.ts');
+  const outdir = join(dataDir, 'cdk.out');
+  // Assets from earlier runs are never reused (each is named by its hash): start from nothing.
+  rmSync(outdir, { recursive: true, force: true });
+  const started = performance.now();
+  const bundles = synthBundles(outdir);
+  return { bundles, outdir, seconds: (performance.now() - started) / 1000 };
+}
+
 async function main(): Promise<number> {
   let settings: Settings;
   try {
@@ -218,9 +244,28 @@ async function main(): Promise<number> {
   let notifyLine = '';
   let sesViewer = '';
   let apiUrl = '';
+  let functionsLine = 'functions/*/handler.ts (TypeScript sources)';
+  const source: HandlerSource = settings.bundled ? 'bundled' : 'source';
   try {
     mkdirSync(dataDir, { recursive: true });
     const secret = localSecret(dataDir);
+
+    let bundles: Bundles | undefined;
+    if (settings.bundled) {
+      console.log('building bundles with cdk synth…');
+      try {
+        const synth = await synthesize(dataDir);
+        bundles = synth.bundles;
+        console.log(`bundles built in ${synth.seconds.toFixed(1)} s`);
+        functionsLine = `the bundles cdk deploy uploads (${synth.outdir})`;
+      } catch (error) {
+        // A Ctrl-C during the synth also stops esbuild, which fails the synth: let the signal land first.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        checkpoint();
+        throw error;
+      }
+      checkpoint();
+    }
 
     const localDynamo = await startDynamo({ port: settings.dynamoPort, dataDir: join(dataDir, 'dynamodb') });
     writeFileSync(join(dataDir, PID_FILE), String(localDynamo.process.pid ?? ''));
@@ -239,11 +284,19 @@ async function main(): Promise<number> {
     cleanups.push({ name: 'SES emulator', run: ses.stop });
     sesViewer = ses.viewerUrl;
     configureEnvironment(settings, localDynamo.endpoint, ses.endpoint);
+    if (bundles) {
+      // Each function starts on its first invocation, with the environment configured above.
+      const functions = useBundles(bundles);
+      cleanups.push({ name: 'bundled functions', run: functions.stop });
+    }
     checkpoint();
 
     const server = createLocalServer({
       routes,
-      handlers: loadHandlers(routes.map((r) => r.fn)),
+      handlers: loadHandlers(
+        routes.map((r) => r.fn),
+        source,
+      ),
       verify: (token) => verifyToken(token, secret),
     });
     const listening = await server.listen(settings.port, settings.host);
@@ -252,8 +305,9 @@ async function main(): Promise<number> {
     checkpoint();
 
     // notify: the table stream feeds it, with the same filter and retries as the cloud mapping.
-    const notify = await loadStreamHandler('notify');
-    if (!notify) throw new Error('functions/notify/handler.ts is missing');
+    const notify = await loadStreamHandler('notify', source);
+    if (!notify)
+      throw new Error(`${settings.bundled ? 'the notify bundle' : 'functions/notify/handler.ts'} is missing`);
     const poller = startStreamPoller({
       endpoint: localDynamo.endpoint,
       tableName: TABLE_NAME,
@@ -273,8 +327,32 @@ async function main(): Promise<number> {
     cleanups.push({ name: 'stream poller', run: poller.stop });
     notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
 
+    // aggregate: a second reader of the stream, as in the cloud, keeping the report aggregates. Its
+    // shard positions live in a directory of their own, apart from notify's.
+    const aggregate = await loadStreamHandler('aggregate', source);
+    if (!aggregate)
+      throw new Error(
+        `${settings.bundled ? 'the aggregate bundle' : 'functions/aggregate/handler.ts'} is missing`,
+      );
+    const aggregatePoller = startStreamPoller({
+      endpoint: localDynamo.endpoint,
+      tableName: TABLE_NAME,
+      handler: aggregate,
+      filter: isDealRecord,
+      dataDir: join(dataDir, 'aggregate'),
+      functionName: 'aggregate',
+      maxRetries: 10,
+      onDropped: (dropped) =>
+        console.error(
+          `[aggregate] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
+            dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
+          }`,
+        ),
+    });
+    cleanups.push({ name: 'aggregate stream poller', run: aggregatePoller.stop });
+
     // expire: the cloud runs it on a schedule; here every EXPIRE_EVERY_SECONDS (default 60).
-    const expire = await loadScheduledHandler('expire');
+    const expire = await loadScheduledHandler('expire', source);
     const everyMs = Math.max(1, Number(process.env.EXPIRE_EVERY_SECONDS ?? 60)) * 1000;
     let expiring = false;
     const timer = setInterval(() => {
@@ -317,10 +395,12 @@ async function main(): Promise<number> {
         `  OpenAPI    ${apiUrl}/openapi.json`,
         `  Emails     ${sesViewer}   (SES emulator viewer)`,
         `  Data       ${dataDir}   (delete it to start over)`,
+        `  Functions  ${functionsLine}`,
         ...(settings.publicBaseUrl !== apiUrl
           ? [`  Public     ${settings.publicBaseUrl}   (quote links)`]
           : []),
         `  ${notifyLine}`,
+        '  aggregate  reads the table stream (report aggregates)',
         `  expire     every ${everyMs / 1000} s (quotes past their validity date)`,
         ...(seedLine ? [`  ${seedLine}`] : []),
         '',

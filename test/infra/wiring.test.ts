@@ -5,7 +5,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readContext } from '#infra/context';
-import { CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
+import { aggregateFilters, CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
 import { OUTBOX_TYPES } from '../../functions/notify/filter.ts';
 
 /**
@@ -148,6 +148,69 @@ describe('CloserStack.wireNotify', () => {
         }),
       },
     });
+  });
+});
+
+describe('CloserStack.wireAggregate', () => {
+  /** The event source mapping that invokes the aggregate function. */
+  function aggregateMapping() {
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const mapping = Object.values(resources).find((r) => {
+      if (r.Type !== 'AWS::Lambda::EventSourceMapping') return false;
+      const fn = resources[(r.Properties.FunctionName as { Ref: string }).Ref];
+      return fn?.Properties.Description === functionPlans.aggregate.description;
+    });
+    if (!mapping) throw new Error('no event source mapping for aggregate');
+    return mapping.Properties;
+  }
+
+  it('invokes aggregate from the table stream for every write to a deal item, from the oldest record', () => {
+    // Act
+    const mapping = aggregateMapping();
+    // Assert
+    expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'StreamArn'] });
+    expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
+    const patterns = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual(aggregateFilters().map((f) => JSON.parse(String(f.pattern))));
+    expect(patterns).toEqual([
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['Deal'] } } } },
+      { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['Deal'] } } } },
+    ]);
+  });
+
+  it('keeps per-shard order, splits failing batches, retries a bounded number of times, then dead-letters', () => {
+    const mapping = aggregateMapping();
+    expect(mapping).toMatchObject({
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 24 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    expect(mapping.ParallelizationFactor).toBeUndefined();
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' },
+    });
+    expect(Object.keys(alarms)).toHaveLength(2);
+  });
+
+  it('lets aggregate read the table stream and items, and nothing else', () => {
+    const statements = statementsOfFunction(functionPlans.aggregate.description);
+    const stream = statements.find((s) => actionsOf(s).includes('dynamodb:GetRecords'));
+    expect(stream?.Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'StreamArn'] });
+    expect(
+      statements.flatMap(actionsOf).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:')),
+    ).toBe(false);
+    expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
   });
 });
 

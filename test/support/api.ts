@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { User } from '#http/auth';
 import { routes } from '#infra/routes';
 import { handler as apiHandler } from '../../functions/api/handler.ts';
+import { handler as bulkHandler } from '../../functions/bulk/handler.ts';
 import { handler as documentsHandler } from '../../functions/documents/handler.ts';
 import { handler as pagesHandler } from '../../functions/pages/handler.ts';
 
@@ -18,10 +19,12 @@ export const users = {
   maya: { id: 'maya', email: 'maya@example.com', name: 'Maya Chen', manager: true },
 } satisfies Record<string, User>;
 
-const handlers = { api: apiHandler, documents: documentsHandler, pages: pagesHandler } as Record<
-  string,
-  (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>
->;
+const handlers = {
+  api: apiHandler,
+  documents: documentsHandler,
+  pages: pagesHandler,
+  bulk: bulkHandler,
+} as Record<string, (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>>;
 
 function match(method: string, path: string) {
   for (const route of routes) {

@@ -32,7 +32,22 @@ export default async function setup(_project: TestProject) {
       record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
     log: (m: string, e?: unknown) => console.error('[poller]', m, e),
   });
+  // aggregate: the report aggregates' consumer, fed from the same stream as in the cloud.
+  const { handler: aggregate } = await import('../../functions/aggregate/handler.ts');
+  const { isDealRecord } = await import('../../functions/aggregate/filter.ts');
+  const aggregatePoller = startStreamPoller({
+    endpoint: dynamo.endpoint,
+    tableName: testEnv.TABLE_NAME,
+    handler: aggregate,
+    functionName: 'aggregate',
+    retryDelayMs: 100,
+    maxRetries: 10,
+    pollIntervalMs: 100,
+    filter: isDealRecord,
+    log: (m: string, e?: unknown) => console.error('[aggregate poller]', m, e),
+  });
   return async () => {
+    await aggregatePoller.stop();
     await poller.stop();
     await ses.stop();
     await dynamo.stop();

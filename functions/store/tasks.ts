@@ -1,0 +1,115 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DealEvent } from '#schemas/deals';
+import type { Task } from '#schemas/tasks';
+import { db, table } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { eventItem } from './deals.ts';
+import { put, type TransactItem, toResource, transact } from './items.ts';
+import { INDEXES, keys } from './keys.ts';
+import type { Page } from './records.ts';
+
+/** Tasks: one item each (read by id), listed per assignee and status through byOwner in due order. */
+
+export function taskItem(task: Task) {
+  return {
+    ...task,
+    ...keys.task(task.id),
+    ...keys.taskAssigneeIndex(task.assigneeId, task.status, task.dueAt, task.id),
+    entity: 'Task',
+  };
+}
+
+/** A new task (it must not exist) or a changed one (on the condition that it is still `before`). */
+export function taskWriteItem(before: Task | undefined, after: Task): TransactItem {
+  return put(
+    taskItem(after),
+    before
+      ? { expression: '#v = :v', names: { '#v': 'version' }, values: { ':v': before.version } }
+      : { expression: 'attribute_not_exists(PK)' },
+  );
+}
+
+export async function getTask(id: string): Promise<Task | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.task(id), ConsistentRead: true }));
+  return out.Item ? toResource<Task>(out.Item) : undefined;
+}
+
+export type TaskWriteResult = 'ok' | 'task_changed' | 'deal_missing';
+
+/**
+ * Writes a task with its timeline events in one transaction. A new task is written only while its
+ * deal exists; a changed one only if nobody changed it since it was read.
+ */
+export async function saveTask(
+  before: Task | undefined,
+  after: Task,
+  events: DealEvent[],
+): Promise<TaskWriteResult> {
+  const items: TransactItem[] = [taskWriteItem(before, after)];
+  if (!before) {
+    items.push({
+      ConditionCheck: {
+        TableName: table(),
+        Key: keys.deal(after.dealId),
+        ConditionExpression: 'attribute_exists(PK)',
+      },
+    });
+  }
+  for (const event of events) items.push(put(eventItem(event), { expression: 'attribute_not_exists(PK)' }));
+  const result = await transact(items);
+  if (result.ok) return 'ok';
+  if (!before && result.failed.includes(1)) return 'deal_missing';
+  if (result.failed.includes(0)) {
+    if (!before) throw new Error(`duplicate task id ${after.id}`);
+    return 'task_changed';
+  }
+  throw new Error(`an event of task ${after.id} already exists`);
+}
+
+/** One page of a user's tasks of one status, earliest due first, optionally due before a moment. */
+export async function queryTasks(
+  assigneeId: string,
+  status: Task['status'],
+  dueBefore: string | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<Task>> {
+  const after = decodeCursor(cursor);
+  const index = INDEXES.byOwner;
+  const lo = after !== undefined ? `${after}\u0001` : undefined;
+  // Sort keys are `<dueAt>#<id>`: every one of a task due at `dueBefore` sorts after it.
+  const hi = dueBefore;
+  if (lo !== undefined && hi !== undefined && lo > hi) return { items: [] };
+  let condition = '#pk = :pk';
+  const values: Record<string, unknown> = { ':pk': keys.taskAssigneePartition(assigneeId, status) };
+  if (lo !== undefined && hi !== undefined) {
+    condition += ' AND #sk BETWEEN :lo AND :hi';
+    Object.assign(values, { ':lo': lo, ':hi': hi });
+  } else if (lo !== undefined) {
+    condition += ' AND #sk >= :lo';
+    values[':lo'] = lo;
+  } else if (hi !== undefined) {
+    condition += ' AND #sk < :hi';
+    values[':hi'] = hi;
+  }
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byOwner',
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: {
+        '#pk': index.partition,
+        ...(condition.includes('#sk') ? { '#sk': index.sort } : {}),
+      },
+      ExpressionAttributeValues: values,
+      // One more than asked: whether it comes back tells if there is a next page.
+      Limit: limit + 1,
+    }),
+  );
+  const rows = (out.Items ?? []).slice(0, limit);
+  const items = rows.map((i) => toResource<Task>(i));
+  const last = rows.at(-1);
+  return (out.Items?.length ?? 0) > limit && last
+    ? { items, nextCursor: encodeCursor(String(last[index.sort])) }
+    : { items };
+}
