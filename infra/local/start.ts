@@ -182,6 +182,8 @@ async function synthesize(dataDir: string): Promise<{ bundles: Bundles; outdir: 
 }
 
 async function main(): Promise<number> {
+  // Lambda runs Node 22; the SDK's notice that it will soon need Node 22 is noise on a laptop.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let settings: Settings;
   try {
     settings = readSettings(process.argv.slice(2), process.env);
