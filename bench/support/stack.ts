@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
+import { applyLocalEnvironment } from '#infra/local/environment';
 import { loadHandlers } from '#infra/local/handlers';
 import { signToken, type TokenSubject, verifyToken } from '#infra/local/jwt';
 import { freePort } from '#infra/local/ports';
@@ -35,24 +36,18 @@ export interface BenchStack {
 
 let started = false;
 
-/** What the handlers read from their environment, as `configureEnvironment` in start.ts sets it. */
+/** The handlers' environment, as `npm start` sets it, with quieter logs. */
 function configureEnvironment(dynamoEndpoint: string, sesEndpoint: string, baseUrl: string): void {
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    TABLE_NAME,
-    SES_ENDPOINT: sesEndpoint,
-    // Dummy credentials on purpose: nothing started here may reach a real AWS account.
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    PUBLIC_BASE_URL: baseUrl,
-    SENDER_EMAIL,
-    LINK_KEY: randomBytes(32).toString('base64url'),
-    // Handlers log every warning of a 4xx; the bench measures the handlers, not the console.
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  applyLocalEnvironment({
+    dynamoEndpoint,
+    sesEndpoint,
+    tableName: TABLE_NAME,
+    publicBaseUrl: baseUrl,
+    senderEmail: SENDER_EMAIL,
+    linkKey: randomBytes(32).toString('base64url'),
   });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  // Handlers log every warning of a 4xx; the bench measures the handlers, not the console.
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 }
 
 export async function startStack(): Promise<BenchStack> {

@@ -44,6 +44,17 @@ import { saveNewDeal } from './tasks.ts';
 /** How many times a write without If-Match re-reads and re-applies itself after losing a race. */
 const MAX_ATTEMPTS = 10;
 
+/** What `deal.created` records of the new deal (API and import alike). */
+export function dealCreatedData(deal: Deal): Record<string, unknown> {
+  return {
+    name: deal.name,
+    stageId: deal.stageId,
+    amount: deal.amount,
+    currency: deal.currency,
+    ownerId: deal.ownerId,
+  };
+}
+
 export function userActor(user: User): EventActor {
   return { type: 'user', id: user.id, name: user.name };
 }
@@ -108,19 +119,7 @@ export async function createDeal(input: DealInput, user: User): Promise<Deal> {
     repeat: client.repeat,
     defaultCurrency: getStringFromEnv('DEFAULT_CURRENCY', 'EUR'),
   });
-  const event = newEvent(
-    deal.id,
-    'deal.created',
-    {
-      name: deal.name,
-      stageId: deal.stageId,
-      amount: deal.amount,
-      currency: deal.currency,
-      ownerId: deal.ownerId,
-    },
-    userActor(user),
-    clock,
-  );
+  const event = newEvent(deal.id, 'deal.created', dealCreatedData(deal), userActor(user), clock);
   // With its follow-up task (services/tasks), in the same transaction.
   await Promise.all([saveNewDeal(deal, [event], pipeline, clock), rememberUser(user)]);
   return deal;

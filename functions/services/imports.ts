@@ -45,7 +45,7 @@ import { put, type TransactItem, toResource, transact } from '#store/items';
 import { keys } from '#store/keys';
 import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
-import { newEvent, planStageMove, userActor } from './deals.ts';
+import { dealCreatedData, newEvent, planStageMove, userActor } from './deals.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, listPipelines } from './pipelines.ts';
 
@@ -336,14 +336,7 @@ function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
   const event = newEvent(
     deal.id,
     'deal.created',
-    {
-      name: deal.name,
-      stageId: deal.stageId,
-      amount: deal.amount,
-      currency: deal.currency,
-      ownerId: deal.ownerId,
-      importedAs: externalId,
-    },
+    { ...dealCreatedData(deal), importedAs: externalId },
     userActor(ctx.user),
     ctx.clock,
   );

@@ -14,6 +14,7 @@ import { isOutboxEvent } from '../../functions/notify/filter.ts';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
+import { applyLocalEnvironment } from './environment.ts';
 import {
   type HandlerSource,
   loadHandlers,
@@ -149,21 +150,15 @@ async function busyPortMessage(settings: Settings): Promise<string | undefined> 
 
 /** What the handlers read from their environment, as the CDK stack sets it in the cloud. */
 function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEndpoint: string): void {
-  // Seals link tokens in the email outbox; the cloud reads it from Secrets Manager.
-  process.env.LINK_KEY ||= persistentSecret(settings.dataDir, 'link-key');
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    TABLE_NAME,
-    SES_ENDPOINT: sesEndpoint,
-    // Dummy credentials on purpose: nothing started here may reach a real AWS account.
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    PUBLIC_BASE_URL: settings.publicBaseUrl,
-    SENDER_EMAIL,
+  applyLocalEnvironment({
+    dynamoEndpoint,
+    sesEndpoint,
+    tableName: TABLE_NAME,
+    publicBaseUrl: settings.publicBaseUrl,
+    senderEmail: SENDER_EMAIL,
+    // Seals link tokens in the email outbox; the cloud reads it from Secrets Manager.
+    linkKey: process.env.LINK_KEY || persistentSecret(settings.dataDir, 'link-key'),
   });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 }
 
