@@ -273,6 +273,20 @@ export class CloserStack extends Stack {
     return fn;
   }
 
+  /** The dead-letter destination of a stream mapping: encrypted, SSL only, two weeks to replay. */
+  private streamDeadLetters(id: string, consumer: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is the dead-letter destination of the ${consumer} stream mapping; it has no DLQ of its own.`,
+    });
+    return queue;
+  }
+
   /**
    * notify reads new outbox events from the table's stream and sends their emails. A record that
    * keeps failing is split off (bisect, per-item failures), retried a bounded number of times, then
@@ -281,16 +295,7 @@ export class CloserStack extends Stack {
   wireNotify(fn: CloserFunction): void {
     // The queue receives the failed batch's shard and sequence numbers, not the record: with
     // maxRecordAge at 6 h, the stream's 24 h retention leaves 18 h to replay it after the alarm.
-    const deadLetters = new Queue(this, 'NotifyDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter destination of the notify stream mapping; it has no DLQ of its own.',
-    });
+    const deadLetters = this.streamDeadLetters('NotifyDeadLetters', 'notify');
     this.data.grantStreamRead(fn);
     this.mail.grantSendEmail(fn);
     for (const [key, value] of Object.entries(this.mail.environment)) fn.addEnvironment(key, value);
@@ -320,16 +325,7 @@ export class CloserStack extends Stack {
    * the dead-letter queue (which alarms); `backfillAggregates` then recounts what it missed.
    */
   wireAggregate(fn: CloserFunction): void {
-    const deadLetters = new Queue(this, 'AggregateDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter destination of the aggregate stream mapping; it has no DLQ of its own.',
-    });
+    const deadLetters = this.streamDeadLetters('AggregateDeadLetters', 'aggregate');
     this.data.grantStreamRead(fn);
     fn.addEventSourceMapping('DealStream', {
       eventSourceArn: this.data.streamArn,

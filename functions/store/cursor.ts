@@ -16,3 +16,21 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   }
   throw new BadRequestError('the cursor is not valid: use nextCursor from a previous page');
 }
+
+/**
+ * A page from a query that asked for `limit + 1` items: the extra one, when it comes back, says
+ * there is a next page (so the last page never carries a cursor to an empty one).
+ */
+export function pageOf<T>(
+  items: Record<string, unknown>[] | undefined,
+  limit: number,
+  sortKeyOf: (item: Record<string, unknown>) => unknown,
+  toItem: (item: Record<string, unknown>) => T,
+): { items: T[]; nextCursor?: string } {
+  const rows = (items ?? []).slice(0, limit);
+  const last = rows.at(-1);
+  const page = { items: rows.map(toItem) };
+  return (items?.length ?? 0) > limit && last
+    ? { ...page, nextCursor: encodeCursor(String(sortKeyOf(last))) }
+    : page;
+}

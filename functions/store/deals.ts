@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Deal, DealEvent } from '#schemas/deals';
 import { batchGet } from './batch-get.ts';
 import { db, table } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
 import { put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, type IndexName, keys } from './keys.ts';
 import type { Page } from './records.ts';
@@ -154,12 +154,12 @@ export async function listEvents(
       Limit: limit + 1,
     }),
   );
-  const rows = (out.Items ?? []).slice(0, limit);
-  const items = rows.map((i) => toResource<DealEvent>(i));
-  const last = rows.at(-1);
-  return (out.Items?.length ?? 0) > limit && last
-    ? { items, nextCursor: encodeCursor(String(last.SK)) }
-    : { items };
+  return pageOf(
+    out.Items,
+    limit,
+    (i) => i.SK,
+    (i) => toResource<DealEvent>(i),
+  );
 }
 
 /** Where a deal list reads from: an index partition, and whether its items are deals or links. */

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#domain/errors';
 import { batchGet } from './batch-get.ts';
 import { db, table } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, pageOf } from './cursor.ts';
 import { isConditionFailure, put, toResource, transact } from './items.ts';
 import { type Collection, INDEXES, keys } from './keys.ts';
 
@@ -134,10 +134,10 @@ export async function listRecords<T>(
       Limit: limit + 1,
     }),
   );
-  const rows = (out.Items ?? []).slice(0, limit);
-  const items = rows.map((i) => toResource<T>(i));
-  const last = rows.at(-1);
-  return (out.Items?.length ?? 0) > limit && last
-    ? { items, nextCursor: encodeCursor(String(last[index.sort])) }
-    : { items };
+  return pageOf(
+    out.Items,
+    limit,
+    (i) => i[index.sort],
+    (i) => toResource<T>(i),
+  );
 }

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DealEvent } from '#schemas/deals';
 import type { Task } from '#schemas/tasks';
 import { db, table } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, pageOf } from './cursor.ts';
 import { eventItem } from './deals.ts';
 import { put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, keys } from './keys.ts';
@@ -106,10 +106,10 @@ export async function queryTasks(
       Limit: limit + 1,
     }),
   );
-  const rows = (out.Items ?? []).slice(0, limit);
-  const items = rows.map((i) => toResource<Task>(i));
-  const last = rows.at(-1);
-  return (out.Items?.length ?? 0) > limit && last
-    ? { items, nextCursor: encodeCursor(String(last[index.sort])) }
-    : { items };
+  return pageOf(
+    out.Items,
+    limit,
+    (i) => i[index.sort],
+    (i) => toResource<Task>(i),
+  );
 }
