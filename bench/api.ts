@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { Deal, DealInput } from '#schemas/deals';
 import { Client } from './support/http.ts';
 import { CONCURRENCY, pool } from './support/measure.ts';
-import { loadAverage, machine, Recorder, type Report } from './support/report.ts';
+import { buildReport, loadAverage, Recorder, type Report } from './support/report.ts';
 import type { BenchStack } from './support/stack.ts';
 import {
   type Actor,
@@ -232,14 +232,9 @@ export async function apiBench(stack: BenchStack, options: BenchOptions): Promis
 
   const results = recorder.results;
   const requestsMeasured = results.reduce((n, r) => n + r.requests, 0);
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    machine: machine(),
-    loadAverage: { start: loadStart, end: loadAverage() },
-    concurrency: CONCURRENCY,
-    quick: options.quick,
-    setup: {
+  return buildReport(
+    { loadStart, concurrency: CONCURRENCY, quick: options.quick },
+    {
       dealsInTable: tableDeals,
       createdThroughApi: phaseOneDeals,
       loadedWithSaveDeal: toLoad,
@@ -254,7 +249,7 @@ export async function apiBench(stack: BenchStack, options: BenchOptions): Promis
       requestsMeasured,
     },
     results,
-  };
+  );
 }
 
 interface LoadContext {

@@ -21,7 +21,7 @@ import type { Deal } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
 import { Client } from './support/http.ts';
 import { CONCURRENCY, pool } from './support/measure.ts';
-import { loadAverage, machine, Recorder, type Report } from './support/report.ts';
+import { buildReport, loadAverage, Recorder, type Report } from './support/report.ts';
 import type { BenchStack } from './support/stack.ts';
 import { type Actor, actor, actors, customer, product } from './support/world.ts';
 
@@ -156,20 +156,15 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
     size,
   );
 
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    machine: machine(),
-    loadAverage: { start: loadStart, end: loadAverage() },
-    concurrency: CONCURRENCY,
-    quick: options.quick,
-    setup: {
+  return buildReport(
+    { loadStart, concurrency: CONCURRENCY, quick: options.quick },
+    {
       quotes: quoteCount,
       warmupQuotes: WARMUP_QUOTES,
       quote: '2 lines (a product and a free line), contact and company, classic template, sent by link',
       setupSeconds,
       socketsOpenedWhileMeasuring: stack.connections() - socketsBefore,
     },
-    results: recorder.results,
-  };
+    recorder.results,
+  );
 }

@@ -17,9 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
+import { gatewayEvent, userClaims } from '#infra/local/gateway-event';
 import { freePort } from '#infra/local/ports';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'reports.json');
@@ -189,30 +190,16 @@ async function run() {
     user: typeof manager,
     body?: string,
   ) {
-    return {
-      version: '2.0',
-      routeKey: `${method} ${routePath}`,
+    return gatewayEvent({
+      method,
+      routePath,
       rawPath: routePath,
-      rawQueryString: new URLSearchParams(query).toString(),
-      headers: body ? { 'content-type': 'text/csv' } : {},
       queryStringParameters: query,
-      ...(body ? { body, isBase64Encoded: false } : {}),
-      requestContext: {
-        http: { method, path: routePath, sourceIp: '127.0.0.1', userAgent: 'bench', protocol: 'HTTP/1.1' },
-        routeKey: `${method} ${routePath}`,
-        authorizer: {
-          jwt: {
-            claims: {
-              sub: user.id,
-              email: user.email,
-              name: user.name,
-              'cognito:groups': user.manager ? '[managers]' : '[reps]',
-            },
-            scopes: null,
-          },
-        },
-      },
-    } as unknown as APIGatewayProxyEventV2;
+      headers: body ? { 'content-type': 'text/csv' } : {},
+      ...(body ? { body } : {}),
+      claims: userClaims(user),
+      userAgent: 'bench',
+    });
   }
   const context = { awsRequestId: 'bench' } as Context;
 

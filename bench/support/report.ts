@@ -132,6 +132,24 @@ export interface Report {
   results: Result[];
 }
 
+/** A report of this run: when, where, how loaded the machine was, with the bench's own setup and results. */
+export function buildReport(
+  run: { loadStart: number; concurrency: number; quick: boolean },
+  setup: Record<string, unknown>,
+  results: Result[],
+): Report {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    machine: machine(),
+    loadAverage: { start: run.loadStart, end: loadAverage() },
+    concurrency: run.concurrency,
+    quick: run.quick,
+    setup,
+    results,
+  };
+}
+
 /** Writes the report; a `--quick` run writes `<bench>.quick.json` so it never replaces real figures. */
 export function writeReport(bench: string, report: Report): string {
   mkdirSync(RESULTS_DIR, { recursive: true });

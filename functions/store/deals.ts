@@ -10,7 +10,7 @@ import type { Deal, DealEvent } from '#schemas/deals';
 import { batchGet } from './batch-get.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
-import { put, type TransactItem, toResource, transact } from './items.ts';
+import { keyRange, put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, type IndexName, keys } from './keys.ts';
 import type { Page } from './records.ts';
 
@@ -195,28 +195,12 @@ async function collect(
   for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
     const lo = start !== undefined ? `${start}\u0001` : range.from;
     const hi = range.to !== undefined ? `${range.to}#\uffff` : undefined;
-    if (lo !== undefined && hi !== undefined && lo > hi) return { rows };
-    const values: Record<string, unknown> = { ':pk': source.partition };
-    let condition = '#pk = :pk';
-    if (lo !== undefined && hi !== undefined) {
-      condition += ' AND #sk BETWEEN :lo AND :hi';
-      Object.assign(values, { ':lo': lo, ':hi': hi });
-    } else if (lo !== undefined) {
-      condition += ' AND #sk >= :lo';
-      values[':lo'] = lo;
-    } else if (hi !== undefined) {
-      condition += ' AND #sk <= :hi';
-      values[':hi'] = hi;
-    }
+    const keyCondition = keyRange(index, source.partition, lo, hi);
+    if (!keyCondition) return { rows };
     const input: QueryCommandInput = {
       TableName: table(),
       IndexName: source.index,
-      KeyConditionExpression: condition,
-      ExpressionAttributeNames: {
-        '#pk': index.partition,
-        ...(condition.includes('#sk') ? { '#sk': index.sort } : {}),
-      },
-      ExpressionAttributeValues: values,
+      ...keyCondition,
       Limit: Math.max(limit * 2, 25),
     };
     const out = await db.send(new QueryCommand(input));

@@ -54,3 +54,37 @@ export function put(
     },
   };
 }
+
+/**
+ * The key condition of a query on one partition, its sort key between `lo` and `hi` (both
+ * inclusive, either optional): the parts a QueryCommand takes, or undefined when the range is
+ * empty (DynamoDB refuses a BETWEEN whose bounds are reversed).
+ */
+export function keyRange(
+  index: { partition: string; sort: string },
+  partition: string,
+  lo?: string,
+  hi?: string,
+) {
+  if (lo !== undefined && hi !== undefined && lo > hi) return undefined;
+  const values: Record<string, unknown> = { ':pk': partition };
+  let condition = '#pk = :pk';
+  if (lo !== undefined && hi !== undefined) {
+    condition += ' AND #sk BETWEEN :lo AND :hi';
+    Object.assign(values, { ':lo': lo, ':hi': hi });
+  } else if (lo !== undefined) {
+    condition += ' AND #sk >= :lo';
+    values[':lo'] = lo;
+  } else if (hi !== undefined) {
+    condition += ' AND #sk <= :hi';
+    values[':hi'] = hi;
+  }
+  return {
+    KeyConditionExpression: condition,
+    ExpressionAttributeNames: {
+      '#pk': index.partition,
+      ...(condition.includes('#sk') ? { '#sk': index.sort } : {}),
+    },
+    ExpressionAttributeValues: values,
+  };
+}

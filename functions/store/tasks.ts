@@ -4,7 +4,7 @@ import type { Task } from '#schemas/tasks';
 import { db, table } from './client.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
 import { eventItem } from './deals.ts';
-import { put, type TransactItem, toResource, transact } from './items.ts';
+import { keyRange, put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, keys } from './keys.ts';
 import type { Page } from './records.ts';
 
@@ -79,29 +79,13 @@ export async function queryTasks(
   const lo = after !== undefined ? `${after}\u0001` : undefined;
   // Sort keys are `<dueAt>#<id>`: every one of a task due at `dueBefore` sorts after it.
   const hi = dueBefore;
-  if (lo !== undefined && hi !== undefined && lo > hi) return { items: [] };
-  let condition = '#pk = :pk';
-  const values: Record<string, unknown> = { ':pk': keys.taskAssigneePartition(assigneeId, status) };
-  if (lo !== undefined && hi !== undefined) {
-    condition += ' AND #sk BETWEEN :lo AND :hi';
-    Object.assign(values, { ':lo': lo, ':hi': hi });
-  } else if (lo !== undefined) {
-    condition += ' AND #sk >= :lo';
-    values[':lo'] = lo;
-  } else if (hi !== undefined) {
-    condition += ' AND #sk < :hi';
-    values[':hi'] = hi;
-  }
+  const range = keyRange(index, keys.taskAssigneePartition(assigneeId, status), lo, hi);
+  if (!range) return { items: [] };
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
       IndexName: 'byOwner',
-      KeyConditionExpression: condition,
-      ExpressionAttributeNames: {
-        '#pk': index.partition,
-        ...(condition.includes('#sk') ? { '#sk': index.sort } : {}),
-      },
-      ExpressionAttributeValues: values,
+      ...range,
       // One more than asked: whether it comes back tells if there is a next page.
       Limit: limit + 1,
     }),

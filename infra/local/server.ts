@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { errorBody } from '#http/response';
 import { type Route, routeKey } from '#infra/routes';
+import { gatewayEvent } from './gateway-event.ts';
 import { lambdaContext } from './lambda.ts';
+
+export { gatewayClaims } from './gateway-event.ts';
 
 /** A Lambda handler behind an HTTP API route: what `functions/<fn>/handler.ts` exports. */
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
@@ -92,22 +95,6 @@ function moreSpecific(a: CompiledRoute, b: CompiledRoute): number {
   return 0;
 }
 
-/**
- * API Gateway's JWT authorizer hands claims over as strings: numbers and booleans stringified,
- * arrays as `[a b]`. Doing the same here keeps handler code from relying on a shape the cloud
- * never delivers.
- */
-export function gatewayClaims(claims: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(claims)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) out[name] = `[${value.map(String).join(' ')}]`;
-    else if (typeof value === 'object') out[name] = JSON.stringify(value);
-    else out[name] = String(value);
-  }
-  return out;
-}
-
 /** HTTP APIs pass these as text; every other body (form posts included) arrives base64-encoded. */
 export function isTextContentType(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -154,16 +141,6 @@ function headersOf(req: IncomingMessage): { headers: Record<string, string>; coo
     headers[name] = previous === undefined ? value : `${previous},${value}`;
   }
   return { headers, cookies };
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** API Gateway's `requestContext.time`: `12/Mar/2026:19:03:58 +0000`. */
-function gatewayTime(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
-    date.getUTCHours(),
-  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
 class BodyTooLargeError extends Error {}
@@ -310,7 +287,7 @@ export function createLocalServer(options: LocalServerOptions): LocalServer {
     const { route, key } = chosen.c;
 
     const { headers, cookies } = headersOf(req);
-    let authorizer: { jwt: { claims: Record<string, string>; scopes: null } } | undefined;
+    let claims: Record<string, unknown> | undefined;
     if (route.auth === 'rep') {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
       const token = match?.[1];
@@ -323,7 +300,7 @@ export function createLocalServer(options: LocalServerOptions): LocalServer {
         );
       }
       try {
-        authorizer = { jwt: { claims: gatewayClaims(await options.verify(token)), scopes: null } };
+        claims = await options.verify(token);
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'verification failed';
         return sendJson(res, 401, errorBody('unauthorized', `the bearer token is not valid: ${reason}`), {
@@ -356,37 +333,25 @@ export function createLocalServer(options: LocalServerOptions): LocalServer {
       'x-amzn-trace-id': `Root=1-${Math.floor(started.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
     };
     const queryStringParameters = queryParameters(rawQueryString);
-    const event = {
-      version: '2.0',
-      routeKey: key,
+    const event = gatewayEvent({
+      method,
+      routePath: route.path,
       rawPath,
       rawQueryString,
-      ...(cookies.length > 0 ? { cookies } : {}),
-      headers: traced,
       ...(queryStringParameters ? { queryStringParameters } : {}),
-      ...(Object.keys(chosen.params).length > 0 ? { pathParameters: chosen.params } : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        ...(authorizer ? { authorizer } : {}),
-        domainName: host,
-        domainPrefix: host.split('.')[0]?.split(':')[0] ?? 'localhost',
-        http: {
-          method,
-          path: rawPath,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp,
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: gatewayRequestId,
-        routeKey: key,
-        stage: '$default',
-        time: gatewayTime(started),
-        timeEpoch: started.getTime(),
-      },
+      pathParameters: chosen.params,
+      headers: traced,
+      cookies,
       ...(raw.byteLength > 0 ? { body: raw.toString(text ? 'utf8' : 'base64') } : {}),
       isBase64Encoded: raw.byteLength > 0 && !text,
-    } as APIGatewayProxyEventV2;
+      ...(claims ? { claims } : {}),
+      sourceIp,
+      userAgent: headers['user-agent'] ?? '',
+      protocol: `HTTP/${req.httpVersion}`,
+      domainName: host,
+      requestId: gatewayRequestId,
+      at: started,
+    });
 
     const handler = options.handlers[route.fn];
     if (!handler) {

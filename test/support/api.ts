@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { User } from '#http/auth';
+import { gatewayEvent, userClaims } from '#infra/local/gateway-event';
 import { routes } from '#infra/routes';
 import { handler as apiHandler } from '../../functions/api/handler.ts';
 import { handler as bulkHandler } from '../../functions/bulk/handler.ts';
@@ -76,44 +77,18 @@ export async function call<T = any>(
   }
   const user = options.user;
   const query = options.query ?? {};
-  const event = {
-    version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+  const event = gatewayEvent({
+    method,
+    routePath: route.path,
     rawPath: path,
-    rawQueryString: new URLSearchParams(query).toString(),
+    queryStringParameters: query,
+    pathParameters: params,
     headers,
-    queryStringParameters: Object.keys(query).length ? query : undefined,
-    pathParameters: Object.keys(params).length ? params : undefined,
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: 'test',
-      routeKey: `${route.method} ${route.path}`,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-      ...(route.auth === 'rep' && user
-        ? {
-            authorizer: {
-              jwt: {
-                claims: {
-                  sub: user.id,
-                  email: user.email,
-                  name: user.name,
-                  'cognito:groups': user.manager ? '[managers]' : '[reps]',
-                },
-                scopes: null,
-              },
-            },
-          }
-        : {}),
-    },
-  } as unknown as APIGatewayProxyEventV2;
+    ...(body !== undefined ? { body } : {}),
+    ...(route.auth === 'rep' && user ? { claims: userClaims(user) } : {}),
+    userAgent: 'vitest',
+    requestId: 'test',
+  });
   const handler = handlers[route.fn];
   if (!handler) throw new Error(`no handler for ${route.fn} in tests`);
   const result = (await handler(event, { awsRequestId: 'test' } as Context)) as {
