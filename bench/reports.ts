@@ -7,7 +7,8 @@
  *    (`applyDealChanges`, batches of 100 as the stream delivers them) and checks them against a
  *    recount. Then times every report through the real `api` handler, and counts its DynamoDB calls.
  * 2. Adds deals up to 50,000 and does the same: a report's cost must not grow with the deals.
- * 3. Imports a 10,000-row CSV through the real `bulk` handler: dry run, import, re-import.
+ * 3. Imports a 10,000-row CSV through the real `bulk` handler: dry run, import, re-import, and
+ *    re-import of the file with every amount changed (10,000 updates).
  *
  * DynamoDB Local is slower than DynamoDB per call and runs on this machine's cores: the absolute
  * figures are pessimistic; the ratios are the point.
@@ -72,8 +73,8 @@ async function main() {
 
 async function run() {
   // Imported only now: the store's client binds to DYNAMODB_ENDPOINT when it loads.
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { db, table } = await import('#store/client');
+  const { batchPutItems } = await import('#store/batch');
+  const { db } = await import('#store/client');
   const { keys } = await import('#store/keys');
   const { queryBuckets } = await import('#store/aggregates');
   const { contributions, factsOf, sumContributions, bucketId } = await import('#domain/reports');
@@ -139,16 +140,10 @@ async function run() {
     const fresh = Array.from({ length: count }, fakeDeal);
     const started = performance.now();
     const groups: Deal[][] = [];
-    for (let i = 0; i < fresh.length; i += 25) groups.push(fresh.slice(i, i + 25));
-    await mapWithLimit(groups, 8, async (group) => {
-      let pending = group.map((d) => ({
-        PutRequest: { Item: { ...d, ...keys.deal(d.id), ...keys.dealIndexes(d), entity: 'Deal' } },
-      }));
-      while (pending.length > 0) {
-        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-        pending = (out.UnprocessedItems?.[table()] as typeof pending | undefined) ?? [];
-      }
-    });
+    for (let i = 0; i < fresh.length; i += 100) groups.push(fresh.slice(i, i + 100));
+    await mapWithLimit(groups, 2, (group) =>
+      batchPutItems(group.map((d) => ({ ...d, ...keys.deal(d.id), ...keys.dealIndexes(d), entity: 'Deal' }))),
+    );
     const seeded = performance.now() - started;
     // The consumer's code, on batches of 100 changes as the stream hands them over.
     const applyStarted = performance.now();
@@ -306,27 +301,31 @@ async function run() {
   // The import: a 10,000-row file with every column a migration would carry.
   const header =
     'externalId,name,stage,ownerId,amount,currency,closeDate,probability,lossReason,source,nextStep';
-  const lines = Array.from({ length: IMPORT_ROWS }, (_, i) => {
+  const rows = Array.from({ length: IMPORT_ROWS }, (_, i) => {
     const stage = pick(pipeline.stages);
-    return [
-      `crm-${i}`,
-      `"Imported deal ${i}, ""phase ${i % 7}"""`,
-      stage.name,
-      pick(owners),
-      (random() * 50_000).toFixed(2),
-      pick(['EUR', 'USD', 'GBP']),
-      `${month(Math.floor(random() * 12))}-10`,
-      stage.kind === 'open' ? String(Math.floor(random() * 100)) : '',
-      stage.kind === 'lost' ? 'Price' : '',
-      'Migration',
-      'Call back',
-    ].join(',');
+    return {
+      cells: [`crm-${i}`, `"Imported deal ${i}, ""phase ${i % 7}"""`, stage.name, pick(owners)],
+      amount: random() * 50_000,
+      rest: [
+        pick(['EUR', 'USD', 'GBP']),
+        `${month(Math.floor(random() * 12))}-10`,
+        stage.kind === 'open' ? String(Math.floor(random() * 100)) : '',
+        stage.kind === 'lost' ? 'Price' : '',
+        'Migration',
+        'Call back',
+      ],
+    };
   });
-  const file = `${header}\r\n${lines.join('\r\n')}\r\n`;
-  const importRun = async (query: Record<string, string>) => {
+  // `raise` adds to every amount: the same file with every row changed.
+  const csvOf = (raise: number) =>
+    `${header}\r\n${rows
+      .map((r) => [...r.cells, (r.amount + raise).toFixed(2), ...r.rest].join(','))
+      .join('\r\n')}\r\n`;
+  const file = csvOf(0);
+  const importRun = async (query: Record<string, string>, text = file) => {
     const before = calls;
     const started = performance.now();
-    const res = (await bulk(event('POST', '/deals/import', query, manager, file), context)) as {
+    const res = (await bulk(event('POST', '/deals/import', query, manager, text), context)) as {
       statusCode: number;
       body: string;
     };
@@ -350,8 +349,14 @@ async function run() {
     dryRun: await importRun({ dryRun: 'true' }),
     import: await importRun({}),
     reimport: await importRun({}),
+    reimportChanged: await importRun({}, csvOf(1)),
   };
-  console.table({ dryRun: imports.dryRun, import: imports.import, reimport: imports.reimport });
+  console.table({
+    dryRun: imports.dryRun,
+    import: imports.import,
+    reimport: imports.reimport,
+    'reimport, every row changed': imports.reimportChanged,
+  });
 
   const report = {
     date: new Date().toISOString(),

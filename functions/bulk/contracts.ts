@@ -17,12 +17,12 @@ export const bulkContracts = {
   importDeals: {
     summary: 'Create or update deals from a CSV file, idempotently by externalId',
     description:
-      'Columns are matched by header name (README "CSV export and import"). A file that cannot be read (not UTF-8, bad quoting, no header, unknown columns, ragged rows, more than 10,000 rows) is refused whole. Otherwise every row is validated first; rows that break a rule are listed and skipped, the others written. A known externalId updates its deal with the non-empty cells; importing the same file again changes nothing. With `dryRun=true` nothing is written.',
+      'Columns are matched by header name (README "CSV export and import"). A file that cannot be read (not UTF-8, bad quoting, no header, unknown columns, ragged rows, more than 10,000 rows) is refused whole. Otherwise every row is validated first; rows that break a rule are listed and skipped, the others written. A known externalId updates its deal with the non-empty cells; importing the same file again changes nothing. With `dryRun=true` nothing is written. One import writes at a time: another one meanwhile gets 409 and writes nothing. Rows answered as `postponed` were not written in time: send the same file again to finish them.',
     tags: ['deals'],
     query: ImportQuery,
     body: ImportBody,
     bodyTypes: ['csv'],
     response: ImportResult,
-    errors: [413, 415],
+    errors: [409, 413, 415],
   },
 } as const satisfies Record<string, Contract>;

@@ -4,11 +4,23 @@
  * Everything is checked before anything is written: a file that cannot be read (encoding, quoting,
  * header, too many rows, ragged rows) is refused whole with a 4xx. Rows that can be read but break a
  * rule (unknown stage, bad amount, ...) are rejected one by one and listed; the other rows are
- * written. New deals go in transactions of several deals, each with its `deal.created` event and its
- * `EXTERNAL#<id>` lookup item (on the condition that the lookup does not exist yet); a row whose
- * externalId is known updates that deal with the row's non-empty cells, on the condition of the
- * version read, with its `deal.updated` / `deal.stage_changed` events; a row that changes nothing
- * writes nothing. Importing the same file twice therefore creates nothing the second time.
+ * written. Importing the same file twice creates nothing the second time.
+ *
+ * One import writes at a time (a lease item, taken with one conditional write): new deals can then
+ * go in plain batch writes, which cost DynamoDB half what transactions do, without two imports
+ * racing for one externalId. Each group of new deals is written in three rounds, so that a write
+ * cut short (throttling, a function that dies) never leaves a deal without its lookup:
+ *   1. the `EXTERNAL#<id>` lookups (externalId → the new deal's id),
+ *   2. the `deal.created` events (their id is the deal's: writing one again lands on the same item)
+ *      and observer links,
+ *   3. the deals.
+ * A lookup whose deal is missing is therefore an import that stopped between rounds: the next
+ * import of that row creates the deal under the recorded id. New won deals that bump a contact's or
+ * company's won counter go in transactions instead (a counter is an update, not a put).
+ *
+ * A row whose externalId is known updates that deal with the row's non-empty cells, in a
+ * transaction conditional on the version read, with its `deal.updated` / `deal.stage_changed`
+ * events (reps may be editing the same deals); a row that changes nothing writes nothing.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { getNumberFromEnv, getStringFromEnv } from '#config/env';
@@ -22,7 +34,13 @@ import {
   fold,
   TRACKED_FIELDS,
 } from '#domain/deals';
-import { BadRequestError, DomainError, PayloadTooLargeError, ValidationError } from '#domain/errors';
+import {
+  BadRequestError,
+  ConflictError,
+  DomainError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '#domain/errors';
 import {
   type ColumnMap,
   type ImportField,
@@ -39,21 +57,29 @@ import { currencyDigits } from '#render/i18n';
 import type { ImportResult } from '#schemas/csv';
 import { type Deal, type DealEvent, DealInput, DealPatch } from '#schemas/deals';
 import type { Pipeline, Stage } from '#schemas/pipelines';
-import { batchGetItems } from '#store/batch';
-import { dealWriteItems, getDeal } from '#store/deals';
+import { batchGetItems, batchPutItems, ThrottledError } from '#store/batch';
+import { dealWriteItems, eventItem, getDeal } from '#store/deals';
+import { acquireImportLease, releaseImportLease } from '#store/import-lock';
 import { put, type TransactItem, toResource, transact } from '#store/items';
 import { keys } from '#store/keys';
 import { rememberUser } from '#store/users';
-import { systemClock } from './clock.ts';
+import { newId, systemClock } from './clock.ts';
 import { dealCreatedData, newEvent, planStageMove, userActor } from './deals.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, listPipelines } from './pipelines.ts';
 
 /** The most rows one import takes; a larger file is refused (413): split it. */
 export const MAX_IMPORT_ROWS = 10_000;
-/** Transactions in flight while writing. */
+/** Transactions, or groups of batch-written deals, in flight while writing. */
 const WRITE_CONCURRENCY = 8;
 const MAX_TRANSACTION_ITEMS = 100;
+/** New deals per group of batch writes (lookups, then events, then deals). */
+const BATCH_DEALS = 25;
+/**
+ * How long an import's lease holds if it is never given back: longer than the bulk function's
+ * timeout (29 s), so only a dead import's lease lapses.
+ */
+const LEASE_MS = 60_000;
 /**
  * Time from the start of a request after which no new write starts: what is left is answered as
  * `postponed` (import the same file again: done rows are unchanged). It leaves the writes in flight
@@ -83,7 +109,15 @@ interface Context {
 }
 
 type Plan =
-  | { kind: 'create'; row: RawRow; deal: Deal; items: TransactItem[] }
+  | {
+      kind: 'create';
+      row: RawRow;
+      deal: Deal;
+      /** The deal, its observer links, its event (and won counters, which need a transaction). */
+      items: TransactItem[];
+      /** The `EXTERNAL#` lookup to write first; absent when an interrupted import wrote it already. */
+      lookup?: Record<string, unknown>;
+    }
   | { kind: 'update'; row: RawRow; before: Deal; after: Deal; events: DealEvent[]; attach?: string }
   | { kind: 'unchanged'; row: RawRow }
   | { kind: 'reject'; row: RawRow; problems: Problem[] };
@@ -295,17 +329,22 @@ function zodProblems(ctx: Context, issues: { path: PropertyKey[]; message: strin
 // ---------------------------------------------------------------------------------------------
 // Planning
 
-function externalPut(externalId: string, dealId: string, now: string): TransactItem {
-  return put(
-    { ...keys.externalId(externalId), entity: 'ExternalId', externalId, dealId, createdAt: now },
-    { expression: 'attribute_not_exists(PK)' },
-  );
+function lookupItem(externalId: string, dealId: string, now: string): Record<string, unknown> {
+  return { ...keys.externalId(externalId), entity: 'ExternalId', externalId, dealId, createdAt: now };
 }
+
+/** A lookup in a transaction: only if that externalId is not taken. */
+const claim = (lookup: Record<string, unknown>): TransactItem =>
+  put(lookup, { expression: 'attribute_not_exists(PK)' });
 
 const withoutUndefined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
+/**
+ * A new deal for the row. `recordedId` is the deal id a lookup already holds (an import that
+ * stopped before writing the deal): the deal is created under it and the lookup is not rewritten.
+ */
+function planCreate(ctx: Context, row: RawRow, externalId: string, recordedId?: string): Plan {
   const pipeline = resolvePipeline(ctx, row);
   const stage = resolveStage(ctx, row, pipeline);
   const values = typedValues(ctx, row, ctx.defaultCurrency);
@@ -321,7 +360,7 @@ function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
     }),
   );
   if (!input.success) return { kind: 'reject', row, problems: zodProblems(ctx, input.error.issues) };
-  const deal = buildDeal(input.data, {
+  const built = buildDeal(input.data, {
     ...ctx.clock,
     user: ctx.user,
     pipeline,
@@ -329,22 +368,29 @@ function planCreate(ctx: Context, row: RawRow, externalId: string): Plan {
     repeat: repeatOf(ctx, input.data.contactId, input.data.companyId),
     defaultCurrency: ctx.defaultCurrency,
   });
+  const deal = recordedId === undefined ? built : { ...built, id: recordedId };
   if (closedAt !== undefined) {
     if (deal.status === 'open') fail(ctx, 'closedAt', 'only a won or lost deal has a closing date');
     deal.closedAt = closedAt;
   }
-  const event = newEvent(
-    deal.id,
-    'deal.created',
-    { ...dealCreatedData(deal), importedAs: externalId },
-    userActor(ctx.user),
-    ctx.clock,
-  );
+  // The created event takes the deal's id, so writing it again (finishing an interrupted import)
+  // replaces it instead of adding a second one. Nothing else can have that id.
+  const event = {
+    ...newEvent(
+      deal.id,
+      'deal.created',
+      { ...dealCreatedData(deal), importedAs: externalId },
+      userActor(ctx.user),
+      ctx.clock,
+    ),
+    id: deal.id,
+  };
   return {
     kind: 'create',
     row,
     deal,
-    items: [...dealWriteItems(undefined, deal, [event]), externalPut(externalId, deal.id, ctx.clock.now)],
+    items: [...dealWriteItems(undefined, deal, []), put(eventItem(event))],
+    ...(recordedId === undefined ? { lookup: lookupItem(externalId, deal.id, ctx.clock.now) } : {}),
   };
 }
 
@@ -470,7 +516,8 @@ function planRow(ctx: Context, row: RawRow): Plan {
     if (externalId === undefined) fail(ctx, 'externalId', 'is required');
     if (known !== undefined) {
       const deal = ctx.deals.get(known);
-      if (!deal) fail(ctx, 'externalId', `was imported as deal ${known}, which no longer exists`);
+      // The lookup is written before its deal: an import stopped in between. Finish it.
+      if (!deal) return planCreate(ctx, row, externalId, known);
       return planUpdate(ctx, row, deal, undefined);
     }
     return planCreate(ctx, row, externalId);
@@ -506,6 +553,9 @@ function duplicates(ctx: Context, rows: readonly RawRow[]): Map<RawRow, Problem[
   return out;
 }
 
+/** What the import plans from must be what is written now: strongly consistent reads. */
+const CONSISTENT = { consistent: true };
+
 async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]): Promise<Context> {
   const pipelines: Pipeline[] = [];
   let cursor: string | undefined;
@@ -520,12 +570,17 @@ async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]):
 
   const externalIds = rows.flatMap((r) => (r.values.externalId !== undefined ? [r.values.externalId] : []));
   const [externalItems, contacts, companies] = await Promise.all([
-    batchGetItems(externalIds.map((id) => keys.externalId(id))),
+    batchGetItems(
+      externalIds.map((id) => keys.externalId(id)),
+      CONSISTENT,
+    ),
     batchGetItems(
       rows.flatMap((r) => (r.values.contactId ? [keys.record('Contact', r.values.contactId)] : [])),
+      CONSISTENT,
     ),
     batchGetItems(
       rows.flatMap((r) => (r.values.companyId ? [keys.record('Company', r.values.companyId)] : [])),
+      CONSISTENT,
     ),
   ]);
   const externals = new Map(externalItems.map((i) => [String(i.externalId), String(i.dealId)]));
@@ -533,7 +588,10 @@ async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]):
     ...rows.flatMap((r) => (r.values.id !== undefined ? [r.values.id] : [])),
     ...externals.values(),
   ];
-  const dealItems = await batchGetItems(dealIds.map((id) => keys.deal(id)));
+  const dealItems = await batchGetItems(
+    dealIds.map((id) => keys.deal(id)),
+    CONSISTENT,
+  );
   return {
     user,
     clock: systemClock(),
@@ -556,21 +614,30 @@ const itemKey = (item: TransactItem): string => {
   return `${String(key.PK)}\u0000${String(key.SK)}`;
 };
 
+type Create = Extract<Plan, { kind: 'create' }>;
+
+/** A creation that only puts items can go in batch writes; one that bumps a won counter cannot. */
+const batchable = (plan: Create) => plan.items.every((item) => item.Put !== undefined);
+
+/** A transactional creation: its items and, last, the claim of its externalId. */
+const transactionItems = (plan: Create) => (plan.lookup ? [...plan.items, claim(plan.lookup)] : plan.items);
+
 /**
- * Packs the creations into transactions of at most 100 items. A transaction may not touch an item
- * twice, so a deal that shares an item with the current pack (two won deals of one contact both
- * bump its counter) starts a new one.
+ * Packs plans into transactions of at most 100 items. A transaction may not touch an item twice,
+ * so a plan that shares an item with the current pack (two won deals of one contact both bump its
+ * counter) starts a new one.
  */
-function pack(plans: readonly Extract<Plan, { kind: 'create' }>[]) {
-  const packs: Extract<Plan, { kind: 'create' }>[][] = [];
-  let current: Extract<Plan, { kind: 'create' }>[] = [];
+function pack<P>(plans: readonly P[], itemsOf: (plan: P) => TransactItem[]): P[][] {
+  const packs: P[][] = [];
+  let current: P[] = [];
   let size = 0;
   let touched = new Set<string>();
   for (const plan of plans) {
-    const itemKeys = plan.items.map(itemKey);
+    const items = itemsOf(plan);
+    const itemKeys = items.map(itemKey);
     if (
       current.length > 0 &&
-      (size + plan.items.length > MAX_TRANSACTION_ITEMS || itemKeys.some((k) => touched.has(k)))
+      (size + items.length > MAX_TRANSACTION_ITEMS || itemKeys.some((k) => touched.has(k)))
     ) {
       packs.push(current);
       current = [];
@@ -578,7 +645,7 @@ function pack(plans: readonly Extract<Plan, { kind: 'create' }>[]) {
       touched = new Set();
     }
     current.push(plan);
-    size += plan.items.length;
+    size += items.length;
     for (const k of itemKeys) touched.add(k);
   }
   if (current.length > 0) packs.push(current);
@@ -604,53 +671,91 @@ type Outcome =
   | { row: RawRow; result: 'created' | 'updated' | 'unchanged' | 'postponed' }
   | { row: RawRow; problems: Problem[] };
 
-async function writeCreates(
-  ctx: Context,
-  plans: Extract<Plan, { kind: 'create' }>[],
-  deadline: number,
-): Promise<Outcome[]> {
-  const outcomes = await mapWithLimit(pack(plans), WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
-    if (Date.now() > deadline) return group.map((p) => ({ row: p.row, result: 'postponed' }));
-    const result = await transactRetrying(group.flatMap((p) => p.items));
-    if (result.ok) return group.map((p) => ({ row: p.row, result: 'created' }));
-    // Someone else wrote one of them meanwhile: find out which, one deal at a time.
-    const single: Outcome[] = [];
-    for (const plan of group) {
-      const one = await transactRetrying(plan.items);
-      if (one.ok) single.push({ row: plan.row, result: 'created' });
-      else {
-        const externalFailed = one.failed.includes(plan.items.length - 1);
-        single.push({
-          row: plan.row,
-          problems: [
-            externalFailed
-              ? {
-                  column: label(ctx, 'externalId'),
-                  message: 'was imported by someone else meanwhile: import the file again',
-                }
-              : { column: 'row', message: 'a contact or company of this deal no longer exists' },
-          ],
-        });
-      }
+/**
+ * New deals in batch writes, in the three rounds the module comment explains: lookups, then
+ * events and observer links, then the deals. Rows DynamoDB kept throttling are postponed: their
+ * next import finishes them.
+ */
+async function writeBatch(group: Create[]): Promise<Outcome[]> {
+  const puts = group.flatMap((plan) => plan.items.flatMap((item) => (item.Put?.Item ? [item.Put.Item] : [])));
+  try {
+    await batchPutItems(group.flatMap((plan) => (plan.lookup ? [plan.lookup] : [])));
+    await batchPutItems(puts.filter((item) => item.entity !== 'Deal'));
+    await batchPutItems(puts.filter((item) => item.entity === 'Deal'));
+  } catch (error) {
+    if (!(error instanceof ThrottledError)) throw error;
+    return group.map((plan) => ({ row: plan.row, result: 'postponed' }));
+  }
+  return group.map((plan) => ({ row: plan.row, result: 'created' }));
+}
+
+/** New deals that bump won counters, in transactions of several deals. */
+async function writeTransaction(ctx: Context, group: Create[]): Promise<Outcome[]> {
+  const result = await transactRetrying(group.flatMap(transactionItems));
+  if (result.ok) return group.map((plan) => ({ row: plan.row, result: 'created' }));
+  // One of them failed its condition: find out which, one deal at a time.
+  const single: Outcome[] = [];
+  for (const plan of group) {
+    const items = transactionItems(plan);
+    const one = await transactRetrying(items);
+    if (one.ok) single.push({ row: plan.row, result: 'created' });
+    else {
+      const claimFailed = plan.lookup !== undefined && one.failed.includes(items.length - 1);
+      single.push({
+        row: plan.row,
+        problems: [
+          claimFailed
+            ? {
+                column: label(ctx, 'externalId'),
+                message: 'was imported by someone else meanwhile: import the file again',
+              }
+            : { column: 'row', message: 'a contact or company of this deal no longer exists' },
+        ],
+      });
     }
-    return single;
+  }
+  return single;
+}
+
+async function writeCreates(ctx: Context, plans: Create[], deadline: number): Promise<Outcome[]> {
+  const batched = plans.filter(batchable);
+  const groups: { batch: boolean; plans: Create[] }[] = [];
+  for (let i = 0; i < batched.length; i += BATCH_DEALS) {
+    groups.push({ batch: true, plans: batched.slice(i, i + BATCH_DEALS) });
+  }
+  for (const group of pack(
+    plans.filter((plan) => !batchable(plan)),
+    transactionItems,
+  )) {
+    groups.push({ batch: false, plans: group });
+  }
+  const outcomes = await mapWithLimit(groups, WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
+    if (Date.now() > deadline) return group.plans.map((p) => ({ row: p.row, result: 'postponed' }));
+    return group.batch ? writeBatch(group.plans) : writeTransaction(ctx, group.plans);
   });
   return outcomes.flat();
 }
 
-async function writeUpdate(
-  ctx: Context,
-  plan: Extract<Plan, { kind: 'update' }>,
-  deadline: number,
-): Promise<Outcome> {
-  if (Date.now() > deadline) return { row: plan.row, result: 'postponed' };
+type Update = Extract<Plan, { kind: 'update' }>;
+
+function updateItems(ctx: Context, plan: Update): TransactItem[] {
+  const items = plan.events.length > 0 ? dealWriteItems(plan.before, plan.after, plan.events) : [];
+  if (plan.attach) items.push(claim(lookupItem(plan.attach, plan.before.id, ctx.clock.now)));
+  return items;
+}
+
+const updated = (plan: Update): Outcome => ({
+  row: plan.row,
+  result: plan.events.length > 0 ? 'updated' : 'unchanged',
+});
+
+/** One update alone, re-reading and re-planning its deal when someone changed it meanwhile. */
+async function writeUpdate(ctx: Context, plan: Update): Promise<Outcome> {
   let current = plan;
   for (let attempt = 1; ; attempt++) {
-    const items =
-      current.events.length > 0 ? dealWriteItems(current.before, current.after, current.events) : [];
-    if (current.attach) items.push(externalPut(current.attach, current.before.id, ctx.clock.now));
+    const items = updateItems(ctx, current);
     const result = await transactRetrying(items);
-    if (result.ok) return { row: plan.row, result: current.events.length > 0 ? 'updated' : 'unchanged' };
+    if (result.ok) return updated(current);
     if (current.attach && result.failed.includes(items.length - 1)) {
       return {
         row: plan.row,
@@ -672,6 +777,25 @@ async function writeUpdate(
   }
 }
 
+/**
+ * Updates in transactions of several deals, each conditional on the version read (reps may be
+ * editing them). A pack that fails a condition goes again one deal at a time.
+ */
+async function writeUpdates(ctx: Context, plans: Update[], deadline: number): Promise<Outcome[]> {
+  const packs = pack(plans, (plan) => updateItems(ctx, plan));
+  const outcomes = await mapWithLimit(packs, WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
+    if (Date.now() > deadline) return group.map((p) => ({ row: p.row, result: 'postponed' }));
+    if (group.length > 1) {
+      const result = await transactRetrying(group.flatMap((plan) => updateItems(ctx, plan)));
+      if (result.ok) return group.map(updated);
+    }
+    const one: Outcome[] = [];
+    for (const plan of group) one.push(await writeUpdate(ctx, plan));
+    return one;
+  });
+  return outcomes.flat();
+}
+
 /** Validates every row, then (unless a dry run) writes the valid ones; reports what happened per row. */
 export async function importDeals(
   text: string,
@@ -680,6 +804,46 @@ export async function importDeals(
 ): Promise<ImportResult> {
   const deadline = Date.now() + writeBudgetMs();
   const { map, rows } = readFile(text);
+  if (options.dryRun) return await planAndWrite(user, map, rows, { dryRun: true, deadline });
+  // The lease is taken before reading what exists, so what this import reads stays true while it
+  // writes: no other import can create the same externalIds meanwhile.
+  const lease = await takeLease(user);
+  try {
+    return await planAndWrite(user, map, rows, { dryRun: false, deadline });
+  } finally {
+    await releaseImportLease(lease);
+  }
+}
+
+async function takeLease(user: User): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const now = new Date();
+    const id = newId();
+    const taken = await acquireImportLease({
+      id,
+      holderId: user.id,
+      holderName: user.name || user.id,
+      startedAt: now.toISOString(),
+      until: new Date(now.getTime() + LEASE_MS).toISOString(),
+    });
+    if (taken.ok) return id;
+    // Released between the write and the read: try again.
+    if (!taken.holder && attempt < 3) continue;
+    const since = taken.holder?.startedAt ?? now.toISOString();
+    throw new ConflictError(
+      `another import is running (started by ${taken.holder?.holderName ?? 'someone'} at ${since}): send this file again when it has finished`,
+      { startedAt: since, ...(taken.holder ? { startedBy: taken.holder.holderId } : {}) },
+    );
+  }
+}
+
+async function planAndWrite(
+  user: User,
+  map: ColumnMap,
+  rows: RawRow[],
+  options: { dryRun: boolean; deadline: number },
+): Promise<ImportResult> {
+  const { deadline } = options;
   const ctx = await loadContext(user, map, rows);
   const dupes = duplicates(ctx, rows);
   const plans = rows.map((row): Plan => {
@@ -687,8 +851,8 @@ export async function importDeals(
     return problems ? { kind: 'reject', row, problems } : planRow(ctx, row);
   });
   const rejected = plans.filter((p): p is Extract<Plan, { kind: 'reject' }> => p.kind === 'reject');
-  const creates = plans.filter((p): p is Extract<Plan, { kind: 'create' }> => p.kind === 'create');
-  const updates = plans.filter((p): p is Extract<Plan, { kind: 'update' }> => p.kind === 'update');
+  const creates = plans.filter((p): p is Create => p.kind === 'create');
+  const updates = plans.filter((p): p is Update => p.kind === 'update');
   let outcomes: Outcome[];
   if (options.dryRun) {
     outcomes = [
@@ -702,7 +866,7 @@ export async function importDeals(
     await rememberUser(user);
     outcomes = [
       ...(await writeCreates(ctx, creates, deadline)),
-      ...(await mapWithLimit(updates, WRITE_CONCURRENCY, (p) => writeUpdate(ctx, p, deadline))),
+      ...(await writeUpdates(ctx, updates, deadline)),
     ];
   }
   outcomes.push(

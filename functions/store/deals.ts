@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Deal, DealEvent } from '#schemas/deals';
-import { batchGet } from './batch-get.ts';
+import { batchGetItems } from './batch.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
 import { keyRange, put, type TransactItem, toResource, transact } from './items.ts';
@@ -209,7 +209,7 @@ async function collect(
     if (source.links) {
       // One batch for the page's links, not one read each.
       const byId = new Map(
-        (await batchGet(items.map((link) => keys.deal(String(link.dealId))))).map((i) => [
+        (await batchGetItems(items.map((link) => keys.deal(String(link.dealId))))).map((i) => [
           String(i.id),
           toResource<Deal>(i),
         ]),

@@ -40,6 +40,7 @@ export type Entity =
   | 'Aggregate'
   | 'AggregateMarker'
   | 'ExternalId'
+  | 'ImportLock'
   | 'Task';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
@@ -179,9 +180,13 @@ export const keys = {
     return { PK: `AGG#DEAL#${dealId}`, SK: 'APPLIED' };
   },
 
-  /** An import's external id → the deal it created (written in the deal's transaction). */
+  /** An import's external id → the deal it created (written before the deal: see services/imports). */
   externalId(externalId: string): Key {
     return { PK: `EXTERNAL#${externalId}`, SK: 'EXTERNAL' };
+  },
+  /** The one lease that lets a single import write at a time. */
+  importLock(): Key {
+    return { PK: 'IMPORT#LOCK', SK: 'IMPORT#LOCK' };
   },
 
   /** A follow-up task: its own item (read by id), listed per assignee and status by due date. */

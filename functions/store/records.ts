@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#domain/errors';
-import { batchGet } from './batch-get.ts';
+import { batchGetItems } from './batch.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
 import { isConditionFailure, put, toResource, transact } from './items.ts';
@@ -56,7 +56,7 @@ export async function getRecords<T extends { id: string }>(
   ids: readonly string[],
 ): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
-  const items = await batchGet(
+  const items = await batchGetItems(
     unique.map((id) => keys.record(collection, id)),
     { consistent: true },
   );

@@ -1,6 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BOM, parseCsv } from '#domain/csv';
 import type { User } from '#http/auth';
 import { db, table } from '#store/client';
@@ -379,6 +379,200 @@ describe('POST /deals/import', () => {
     // Assert
     expect(first.body).toMatchObject({ created: 0, postponed: 2, rejected: 0 });
     expect(second.body).toMatchObject({ created: 2, postponed: 0 });
+  });
+
+  it('bumps the won counters of contacts and companies, so their next deal is a repeat', async () => {
+    // Arrange: won deals bump counters (an update), so they go in transactions, not batch writes.
+    const owner = rep('counters');
+    const company = (await call('POST', '/companies', { user: owner, body: { name: 'Counted SA' } })).body;
+    const contact = (
+      await call('POST', '/contacts', {
+        user: owner,
+        body: { name: 'Counted', email: 'counted@example.com', companyId: company.id },
+      })
+    ).body;
+    const prefix = `won-${ulid()}`;
+    const text = csvFile([
+      ['externalId', 'name', 'pipeline', 'stage', 'contactId', 'companyId'],
+      [`${prefix}-1`, 'Won one', pipelineName, 'Won', contact.id, company.id],
+      [`${prefix}-2`, 'Won two', pipelineName, 'Won', contact.id, ''],
+      [`${prefix}-3`, 'Still open', pipelineName, 'Lead', contact.id, ''],
+    ]);
+    // Act
+    const first = await importFile(owner, text);
+    const again = await importFile(owner, text);
+    const next = await call('POST', '/deals', { user: owner, body: { name: 'Next', contactId: contact.id } });
+    // Assert
+    expect(first.body).toMatchObject({ created: 3, rejected: 0 });
+    expect(again.body).toMatchObject({ created: 0, unchanged: 3 });
+    const counters = async (key: ReturnType<typeof keys.record>) =>
+      (await db.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }))).Item?._wonDeals;
+    expect(await counters(keys.record('Contact', contact.id))).toBe(2);
+    expect(await counters(keys.record('Company', company.id))).toBe(1);
+    expect(next.body.repeat).toBe(true);
+    const deals = await dealsOf(owner);
+    expect(deals.filter((d) => d.status === 'won')).toHaveLength(2);
+  });
+
+  it('lets one import write at a time: another gets 409 and nothing is written', async () => {
+    // Arrange: someone else's import holds the lease.
+    const owner = rep('lease');
+    const text = csvFile([
+      ['externalId', 'name'],
+      [`lease-${ulid()}`, 'Waiting'],
+    ]);
+    const startedAt = new Date().toISOString();
+    const holder = {
+      id: ulid(),
+      holderId: users.maya.id,
+      holderName: 'Maya',
+      startedAt,
+      until: new Date(Date.now() + 60_000).toISOString(),
+    };
+    await db.send(new PutCommand({ TableName: table(), Item: { ...keys.importLock(), ...holder } }));
+    let busy: Awaited<ReturnType<typeof importFile>>;
+    let dryRun: Awaited<ReturnType<typeof importFile>>;
+    try {
+      // Act
+      busy = await importFile(owner, text);
+      dryRun = await importFile(owner, text, { dryRun: 'true' });
+    } finally {
+      await db.send(new DeleteCommand({ TableName: table(), Key: keys.importLock() }));
+    }
+    const after = await importFile(owner, text);
+    // Assert
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.message).toBe(
+      `another import is running (started by Maya at ${startedAt}): send this file again when it has finished`,
+    );
+    expect(dryRun.body).toMatchObject({ dryRun: true, created: 1 });
+    expect(after.body).toMatchObject({ created: 1 });
+    expect((await dealsOf(owner)).map((d) => d.name)).toEqual(['Waiting']);
+    const lease = await db.send(new GetCommand({ TableName: table(), Key: keys.importLock() }));
+    expect(lease.Item).toBeUndefined();
+  });
+
+  it('takes over the lease of an import that died without giving it back', async () => {
+    // Arrange: a lease past its time.
+    const owner = rep('lapsed');
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...keys.importLock(),
+          id: ulid(),
+          holderId: 'gone',
+          holderName: 'Gone',
+          startedAt: new Date(Date.now() - 120_000).toISOString(),
+          until: new Date(Date.now() - 60_000).toISOString(),
+        },
+      }),
+    );
+    // Act
+    const res = await importFile(
+      owner,
+      csvFile([
+        ['externalId', 'name'],
+        [`lapsed-${ulid()}`, 'After'],
+      ]),
+    );
+    // Assert
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 1 });
+  });
+
+  it('finishes an import that stopped after writing a lookup, under the id the lookup holds', async () => {
+    // Arrange: what a dead import leaves after rounds 1 and 2 (lookup and created event), not 3.
+    const owner = rep('finish');
+    const externalId = `cut-${ulid()}`;
+    const dealId = ulid();
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...keys.externalId(externalId), entity: 'ExternalId', externalId, dealId },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...keys.event(dealId, dealId),
+          entity: 'Event',
+          id: dealId,
+          dealId,
+          type: 'deal.created',
+          at: new Date().toISOString(),
+          actor: { type: 'user', id: owner.id },
+          data: {},
+        },
+      }),
+    );
+    const text = csvFile([
+      ['externalId', 'name', 'amount'],
+      [externalId, 'Finished', '42'],
+    ]);
+    // Act
+    const dry = await importFile(owner, text, { dryRun: 'true' });
+    const res = await importFile(owner, text);
+    const again = await importFile(owner, text);
+    // Assert
+    expect(dry.body).toMatchObject({ created: 1, rejected: 0 });
+    expect(res.body).toMatchObject({ created: 1, rejected: 0 });
+    expect(again.body).toMatchObject({ created: 0, unchanged: 1 });
+    const deal = await call('GET', `/deals/${dealId}`, { user: owner });
+    expect(deal.status).toBe(200);
+    expect(deal.body).toMatchObject({ id: dealId, name: 'Finished', amount: 4_200 });
+    const timeline = (await call('GET', `/deals/${dealId}/timeline`, { user: owner })).body.items;
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]).toMatchObject({ id: dealId, type: 'deal.created', data: { importedAs: externalId } });
+  });
+
+  it('postpones the rows DynamoDB keeps throttling, and the next import finishes them', async () => {
+    // Arrange: DynamoDB (which cannot be made to throttle here) leaves every deal put unprocessed,
+    // so the import stops after its lookups and events, as one cut short would.
+    const owner = rep('throttled');
+    const prefix = `thr-${ulid()}`;
+    const text = csvFile([
+      ['externalId', 'name'],
+      [`${prefix}-1`, 'One'],
+      [`${prefix}-2`, 'Two'],
+    ]);
+    const send = db.send.bind(db) as (command: unknown) => Promise<unknown>;
+    const throttle = vi.spyOn(db, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof BatchWriteCommand) {
+        const requests = command.input.RequestItems?.[table()] ?? [];
+        if (requests.some((r) => r.PutRequest?.Item?.entity === 'Deal')) {
+          return { UnprocessedItems: { [table()]: requests } };
+        }
+      }
+      return send(command);
+    }) as typeof db.send);
+    let first: Awaited<ReturnType<typeof importFile>>;
+    try {
+      // Act
+      first = await importFile(owner, text);
+    } finally {
+      throttle.mockRestore();
+    }
+    const lookups = await Promise.all(
+      [1, 2].map((n) =>
+        db.send(new GetCommand({ TableName: table(), Key: keys.externalId(`${prefix}-${n}`) })),
+      ),
+    );
+    const between = await dealsOf(owner);
+    const second = await importFile(owner, text);
+    // Assert
+    expect(first.body).toMatchObject({ created: 0, postponed: 2, rejected: 0 });
+    expect(between).toEqual([]);
+    expect(second.body).toMatchObject({ created: 2, postponed: 0 });
+    const deals = await dealsOf(owner);
+    expect(deals.map((d) => d.id).sort()).toEqual(lookups.map((l) => String(l.Item?.dealId)).sort());
+    for (const deal of deals) {
+      const timeline = (await call('GET', `/deals/${deal.id}/timeline`, { user: owner })).body.items;
+      expect(timeline.map((e: { id: string; type: string }) => [e.id, e.type])).toEqual([
+        [deal.id, 'deal.created'],
+      ]);
+    }
   });
 
   it('refuses more than 10,000 rows with 413', async () => {
