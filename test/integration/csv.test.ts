@@ -452,6 +452,28 @@ describe('POST /deals/import', () => {
     expect(lease.Item).toBeUndefined();
   });
 
+  it('never creates a deal twice when the same file is imported twice at once', async () => {
+    // Arrange
+    const owner = rep('twice');
+    const prefix = `twice-${ulid()}`;
+    const text = csvFile([
+      ['externalId', 'name'],
+      ...Array.from({ length: 60 }, (_, i) => [`${prefix}-${i}`, `Deal ${i}`]),
+    ]);
+    // Act
+    const answers = await Promise.all([importFile(owner, text), importFile(owner, text)]);
+    // Assert: one wins; the other was told to wait, or (if it started after) found everything there.
+    const created = answers.filter((a) => a.status === 200).map((a) => a.body.created);
+    expect(created.reduce((sum, n) => sum + n, 0)).toBe(60);
+    for (const answer of answers) {
+      if (answer.status !== 200) expect(answer.status).toBe(409);
+      else expect(answer.body.created === 60 || answer.body.unchanged === 60).toBe(true);
+    }
+    const deals = await dealsOf(owner);
+    expect(deals).toHaveLength(60);
+    expect(new Set(deals.map((d) => d.name)).size).toBe(60);
+  });
+
   it('takes over the lease of an import that died without giving it back', async () => {
     // Arrange: a lease past its time.
     const owner = rep('lapsed');
