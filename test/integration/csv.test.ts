@@ -6,6 +6,7 @@ import type { User } from '#http/auth';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { call, users } from '#test/api';
+import { eventually } from '#test/eventually';
 import { rep } from '#test/fixtures';
 import { DEAL_COLUMNS } from '../../functions/services/csv.ts';
 
@@ -412,6 +413,40 @@ describe('POST /deals/import', () => {
     expect(next.body.repeat).toBe(true);
     const deals = await dealsOf(owner);
     expect(deals.filter((d) => d.status === 'won')).toHaveLength(2);
+  });
+
+  it('counts imported and re-imported deals in the reports', async () => {
+    // Arrange
+    const owner = rep('reported');
+    const prefix = `rep-${ulid()}`;
+    const rows = (amount: string) =>
+      csvFile([
+        ['externalId', 'name', 'pipeline', 'stage', 'amount', 'currency'],
+        [`${prefix}-1`, 'One', pipelineName, 'Lead', amount, 'EUR'],
+        [`${prefix}-2`, 'Two', pipelineName, 'Proposal', '200', 'EUR'],
+        [`${prefix}-3`, 'Three', pipelineName, 'Won', '300', 'EUR'],
+      ]);
+    const stages = async () => {
+      const res = await call('GET', '/reports/pipeline', { user: owner, query: { pipelineId } });
+      return (res.body.stages as { stageId: string; count: number; totals: { amount: number }[] }[]).map(
+        (s) => [s.stageId, s.count, s.totals[0]?.amount ?? 0],
+      );
+    };
+    // Act
+    await importFile(owner, rows('100'));
+    // Assert
+    await eventually(async () =>
+      expect(await stages()).toEqual([
+        ['lead', 1, 10_000],
+        ['proposal', 1, 20_000],
+        ['won', 1, 30_000],
+        ['lost', 0, 0],
+      ]),
+    );
+    // Act: the same file with One's amount changed.
+    await importFile(owner, rows('150'));
+    // Assert
+    await eventually(async () => expect((await stages())[0]).toEqual(['lead', 1, 15_000]));
   });
 
   it('lets one import write at a time: another gets 409 and nothing is written', async () => {
