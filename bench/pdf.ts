@@ -8,12 +8,11 @@
  * `setContent` then `page.pdf()`, 50 renders per size. Memory: peak RSS and heap of this process,
  * plus the peak RSS of the Chromium process tree.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { chromium } from 'playwright-core';
 import { computeTotals } from '#domain/money';
 import { renderQuoteHtml } from '#render/html';
 import { renderQuotePdf } from '#render/pdf';
@@ -21,10 +20,10 @@ import { getTemplate } from '#render/templates';
 import { type QuoteView, quoteView } from '#render/view';
 import type { Line } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
+import { chromiumPath, launchBrowser } from '../test/browser/support/browser.ts';
 
 const PDFKIT_RUNS = 200;
 const CHROMIUM_RUNS = 50;
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'pdf.json');
 
 function lines(n: number): Line[] {
@@ -157,7 +156,7 @@ async function benchPdfkit(view: QuoteView): Promise<Stats> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  chromiumPath(); // fail before the pdfkit half when Chromium is missing
   const coldStart = performance.now();
   const small = quoteView(quote(10), getTemplate('classic'));
   const coldPdf = await renderQuotePdf(small);
@@ -180,16 +179,7 @@ async function main(): Promise<void> {
   };
 
   const launchStart = performance.now();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchBrowser();
   const launchMs = performance.now() - launchStart;
   const context = await browser.newContext();
   let chromiumPeakRss = 0;

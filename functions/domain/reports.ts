@@ -97,7 +97,7 @@ export function contributions(deal: DealFacts | undefined): Contribution[] {
   return out;
 }
 
-const isZero = (a: Amounts) => a.count === 0 && a.amount === 0 && a.weighted === 0;
+export const isZero = (a: Amounts) => a.count === 0 && a.amount === 0 && a.weighted === 0;
 
 /** Adds up contributions bucket by bucket. */
 export function sumContributions(list: Iterable<Contribution>): Map<string, Contribution> {

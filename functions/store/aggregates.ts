@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Bucket, Contribution } from '#domain/reports';
-import { bucketId } from '#domain/reports';
+import { bucketId, isZero, sumContributions } from '#domain/reports';
 import { batchGetItems } from './batch.ts';
 import { db, table } from './client.ts';
 import type { TransactItem } from './items.ts';
@@ -148,18 +148,9 @@ export function chunkWrites(writes: readonly MarkerWrite[]): MarkerWrite[][] {
 }
 
 function transactionItems(chunk: readonly MarkerWrite[]): TransactItem[] {
-  const sums = new Map<string, Contribution>();
-  for (const c of chunk.flatMap((w) => w.delta)) {
-    const id = bucketId(c.bucket);
-    const sum = sums.get(id);
-    if (sum) {
-      sum.count += c.count;
-      sum.amount += c.amount;
-      sum.weighted += c.weighted;
-    } else sums.set(id, { ...c });
-  }
-  const updates = [...sums.values()]
-    .filter((c) => c.count !== 0 || c.amount !== 0 || c.weighted !== 0)
+  // One update per bucket: a transaction may not touch an item twice.
+  const updates = [...sumContributions(chunk.flatMap((w) => w.delta)).values()]
+    .filter((c) => !isZero(c))
     .map(bucketUpdate);
   return [...chunk.map(markerPut), ...updates];
 }

@@ -17,16 +17,21 @@ export class ChromiumMissingError extends Error {
   }
 }
 
+/** Where the system's Chromium is (CHROMIUM_PATH, else Debian's), or ChromiumMissingError. */
+export function chromiumPath(): string {
+  const executablePath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
+  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
+  return executablePath;
+}
+
 /**
  * Launches the system's Chromium (the Debian package; never a downloaded browser). A missing
  * executable fails the run instead of skipping the journeys: a skipped browser test reads as a
  * pass in CI. The flags keep Chromium from calling home or updating itself during a test.
  */
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
-  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
   return chromium.launch({
-    executablePath,
+    executablePath: chromiumPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',
