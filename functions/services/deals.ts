@@ -273,6 +273,8 @@ export async function listDeals(query: DealListQuery, user: User): Promise<Page<
     (query.status === undefined || deal.status === query.status) &&
     (query.minAmount === undefined || deal.amount >= query.minAmount) &&
     (query.maxAmount === undefined || deal.amount <= query.maxAmount) &&
+    (query.contactId === undefined || deal.contactId === query.contactId) &&
+    (query.companyId === undefined || deal.companyId === query.companyId) &&
     (q === undefined || searchText(deal).includes(q));
   return queryDeals(
     sources,

@@ -13,6 +13,7 @@ import { isDealRecord } from '../../functions/aggregate/filter.ts';
 import { isOutboxEvent } from '../../functions/notify/filter.ts';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
+import { consoleRoutes, ensureConsoleBuilt } from './console.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
 import { applyLocalEnvironment } from './environment.ts';
 import {
@@ -288,7 +289,10 @@ async function main(): Promise<number> {
     }
     checkpoint();
 
+    await ensureConsoleBuilt();
+    checkpoint();
     const server = createLocalServer({
+      before: consoleRoutes({ secret }),
       routes,
       handlers: loadHandlers(
         routes.map((r) => r.fn),
@@ -388,6 +392,7 @@ async function main(): Promise<number> {
         '',
         'Closer is running locally.',
         '',
+        `  Console    ${apiUrl}/app/   (sign in as alice, bob or maya)`,
         `  API        ${apiUrl}`,
         `  OpenAPI    ${apiUrl}/openapi.json`,
         `  Emails     ${sesViewer}   (SES emulator viewer)`,
