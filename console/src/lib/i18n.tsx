@@ -1,11 +1,10 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import type { Locale } from './format.ts';
-import { en, fr, type MessageKey } from './messages.ts';
+import type { MessageKey } from './messages.ts';
+import { type Translate, translate } from './translate.ts';
 
-export type { MessageKey };
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type { MessageKey, Translate };
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };
 const KEY = 'closer.locale';
 
 /** The remembered choice, else the browser's language (French for any fr-*, English otherwise). */
@@ -15,11 +14,6 @@ export function initialLocale(): Locale {
   return (navigator.languages ?? [navigator.language]).some((l) => l.toLowerCase().startsWith('fr'))
     ? 'fr'
     : 'en';
-}
-
-export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[locale][key];
-  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
 }
 
 interface I18n {

@@ -1,7 +1,8 @@
 /** A timeline event as a sentence in the reader's language, for every event type. */
 import type { DealEvent } from '../../lib/api-client.ts';
 import { formatDate, formatDateTime, formatMoney, type Locale } from '../../lib/format.ts';
-import type { MessageKey, Translate } from '../../lib/i18n.tsx';
+import type { MessageKey } from '../../lib/messages.ts';
+import type { Translate } from '../../lib/translate.ts';
 
 const FIELD_KEYS: Record<string, MessageKey> = {
   name: 'deal.name',
