@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,7 @@ import { AGGREGATE_ENTITY } from '../functions/aggregate/filter.ts';
 import { OUTBOX_ENTITY, OUTBOX_TYPES } from '../functions/notify/filter.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { CloserHttpApi } from './constructs/api.ts';
+import { CONSOLE_PATH, ConsoleHosting } from './constructs/console.ts';
 import { CloserFunction } from './constructs/function.ts';
 import { Mail } from './constructs/mail.ts';
 import { CloserTable, type TableAccess } from './constructs/table.ts';
@@ -169,6 +170,8 @@ export class CloserStack extends Stack {
   readonly data: CloserTable;
   readonly users: RepDirectory;
   readonly http: CloserHttpApi;
+  /** The reps' console: S3 + CloudFront, signing in through Cognito's managed login. */
+  readonly console: ConsoleHosting;
   readonly mail: Mail;
   readonly alarms: Alarms;
   /** Seals link tokens while they wait in the outbox (functions/config/link-key.ts). */
@@ -182,7 +185,26 @@ export class CloserStack extends Stack {
     this.settings = context;
 
     this.data = new CloserTable(this, 'Data');
-    this.users = new RepDirectory(this, 'Users');
+    // The console's distribution first: the user pool needs its URL for the sign-in callbacks and
+    // the API its origin for CORS. Its CSP names origin patterns, not these resources, so nothing
+    // here depends on the API or the pool (no cycle).
+    this.console = new ConsoleHosting(this, 'Console', {
+      connectOrigins: [
+        `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        `https://*.auth.${Aws.REGION}.amazoncognito.com`,
+        ...(context.domainName ? [`https://${context.domainName}`] : []),
+      ],
+      logRetention: context.logRetentionDays,
+    });
+    this.users = new RepDirectory(this, 'Users', {
+      console: {
+        callbackUrl: `${this.console.url}callback`,
+        signOutUrl: `${this.console.url}sign-in`,
+        domainPrefix:
+          context.loginDomainPrefix ?? `closer-${context.stackName.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      },
+    });
     this.mail = new Mail(this, 'Mail', {
       senderEmail: context.senderEmail,
       senderDomain: context.senderDomain,
@@ -203,6 +225,7 @@ export class CloserStack extends Stack {
       throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiBurstLimit },
       publicThrottle: { rateLimit: context.publicRateLimit, burstLimit: context.publicBurstLimit },
       logRetention: context.logRetentionDays,
+      corsOrigins: [this.console.origin],
       domain:
         context.domainName && context.certificateArn
           ? { domainName: context.domainName, certificateArn: context.certificateArn }
@@ -220,6 +243,22 @@ export class CloserStack extends Stack {
       else this.wireExpire(fn);
     }
 
+    this.console.deploy({
+      auth: {
+        mode: 'cognito',
+        authority: this.users.issuerUrl,
+        clientId: this.users.client.userPoolClientId,
+        domain: this.users.loginDomain.baseUrl(),
+        scope: 'openid email profile',
+      },
+      apiUrl: this.http.publicBaseUrl,
+    });
+
+    new CfnOutput(this, 'ConsoleUrl', { description: "The reps' console", value: this.console.url });
+    new CfnOutput(this, 'LoginDomain', {
+      description: "Cognito's managed sign-in pages used by the console",
+      value: this.users.loginDomain.baseUrl(),
+    });
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the API', value: this.http.url });
     new CfnOutput(this, 'PublicBaseUrl', {
       description: 'Base URL of the quote links sent to customers',
@@ -300,7 +339,11 @@ export class CloserStack extends Stack {
     this.data.grantStreamRead(fn);
     this.mail.grantSendEmail(fn);
     for (const [key, value] of Object.entries(this.mail.environment)) fn.addEnvironment(key, value);
-    if (this.settings.repAppUrl) fn.addEnvironment('REP_APP_URL', this.settings.repAppUrl);
+    // Notice emails link the deal's page in the console unless repAppUrl points elsewhere.
+    fn.addEnvironment(
+      'REP_APP_URL',
+      this.settings.repAppUrl ?? `${this.console.origin}${CONSOLE_PATH.slice(0, -1)}`,
+    );
     // A plain event source mapping rather than DynamoEventSource: the latter calls the table's
     // grantStreamRead, which adds dynamodb:ListStreams on `*`; grantStreamRead above scopes every
     // stream action to this table's stream.

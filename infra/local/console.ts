@@ -4,42 +4,20 @@
  * the local sign-in route. That route exists only here: it is not in the route table, so the
  * cloud's API can never have it (a stack test checks).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
+import { CONSOLE_DIST, consoleCsp } from '../console-assets.ts';
 import { signToken } from './jwt.ts';
 import { demoUsers, MANAGERS_GROUP, userFor } from './users.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-export const CONSOLE_DIR = join(ROOT, 'console');
-export const CONSOLE_DIST = join(CONSOLE_DIR, 'dist');
+export { ensureConsoleBuilt } from '../console-assets.ts';
 export const CONSOLE_BASE = '/app/';
 /** Local runner only: never in the route table. */
 export const LOCAL_SIGN_IN_PATH = '/local/sign-in';
 
 /** What the console reads at start-up to know how to sign in (the cloud writes its own). */
 export const LOCAL_CONSOLE_CONFIG = { auth: { mode: 'local', signInPath: LOCAL_SIGN_IN_PATH } } as const;
-
-/**
- * The policy the built files work under: nothing inline, nothing from another origin. CloudFront
- * sends the same one in the cloud (plus the Cognito and API origins in `connect-src`).
- */
-export function consoleCsp(connect: string[] = []): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 const SECURITY_HEADERS = {
   'content-security-policy': consoleCsp(),
@@ -59,42 +37,6 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'dist' || entry === 'node_modules') continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
-
-/** Why the console needs building (missing, or older than a source), or undefined when it is current. */
-export function consoleBuildReason(): string | undefined {
-  const built = join(CONSOLE_DIST, 'index.html');
-  if (!existsSync(built)) return 'console/dist is missing';
-  // The console imports the money rules from functions/domain: a change there changes the console.
-  const sources = Math.max(newestMtime(CONSOLE_DIR), newestMtime(join(ROOT, 'functions', 'domain')));
-  return sources > statSync(built).mtimeMs ? 'console/dist is older than its sources' : undefined;
-}
-
-/** Builds the console with Vite when it is missing or stale; says so on `log` first. */
-export async function ensureConsoleBuilt(log: (line: string) => void = console.log): Promise<boolean> {
-  const reason = consoleBuildReason();
-  if (!reason) return false;
-  log(`building the console (${reason})…`);
-  const started = performance.now();
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  await promisify(execFile)(
-    process.execPath,
-    [vite, 'build', '--config', join(CONSOLE_DIR, 'vite.config.ts'), '--logLevel', 'warn'],
-    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
-  );
-  log(`console built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return true;
-}
 
 const USER_ID = /^[a-z0-9][a-z0-9._@-]{0,63}$/i;
 

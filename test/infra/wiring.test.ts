@@ -247,9 +247,17 @@ describe('CloserStack options', () => {
       Stage: '$default',
       ApiMappingKey: Match.absent(),
     });
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://quotes.example.com' }) },
-    });
+    // Closer's functions (not CDK's console-upload helpers) link quotes on the custom domain.
+    const closerFunctions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id),
+    );
+    Template.fromJSON({ Resources: Object.fromEntries(closerFunctions) }).allResourcesProperties(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://quotes.example.com' }) } },
+    );
+    // The console may call the API there (its CSP names the domain).
+    const csp = JSON.stringify(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(csp).toContain('https://quotes.example.com');
     template.hasOutput('PublicBaseUrl', { Value: 'https://quotes.example.com' });
     template.hasOutput('CustomDomainTarget', {
       Value: { 'Fn::GetAtt': [Match.anyValue(), 'RegionalDomainName'] },
