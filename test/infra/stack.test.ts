@@ -363,7 +363,7 @@ describe('CloserStack console', () => {
   it('keeps the console in a private, encrypted, SSL-only bucket that only CloudFront reads', () => {
     // Arrange
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
-    const config = (distribution?.Properties as any).DistributionConfig;
+    const config = (distribution?.Properties as any)?.DistributionConfig;
     const origin = config.Origins[0];
 
     // Assert: the origin is a bucket reached through origin access control, never a public website
