@@ -14,6 +14,8 @@ export default defineConfig({
     // A strict CSP (no inline script or style) holds for the built files: nothing is inlined.
     assetsInlineLimit: 0,
     sourcemap: false,
+    // Which files the first screen needs: read by the console bench (bench/console.ts).
+    manifest: true,
     target: 'es2022',
   },
   server: {

@@ -50,7 +50,8 @@ function configureEnvironment(dynamoEndpoint: string, sesEndpoint: string, baseU
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 }
 
-export async function startStack(): Promise<BenchStack> {
+/** `console`: also serve the built console under /app/ with the local sign-in, as `npm start` does. */
+export async function startStack(options: { console?: boolean } = {}): Promise<BenchStack> {
   if (started) throw new Error('one bench stack per process: the handlers bind to the first table');
   started = true;
   // Lambda runs Node 22; the SDK's notice about Node 20 support is noise in the bench output.
@@ -75,7 +76,9 @@ export async function startStack(): Promise<BenchStack> {
     const probe = await installDynamoProbe();
 
     const secret = randomBytes(32);
+    const { consoleRoutes } = await import('#infra/local/console');
     const server = createLocalServer({
+      ...(options.console ? { before: consoleRoutes({ secret }) } : {}),
       routes,
       handlers: loadHandlers(routes.map((r) => r.fn)),
       verify: (token) => verifyToken(token, secret),

@@ -8,9 +8,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { getOpenApi } from '../../functions/api/operations.ts';
 
 const out = join(import.meta.dirname, '..', 'src', 'lib', 'api-types.gen.ts');
+// Loaded after the line above: the SDK reads it when its modules load.
+const { getOpenApi } = await import('../../functions/api/operations.ts');
 const answer = await getOpenApi.handle({} as never);
 const document = JSON.parse(String(answer.body));
 const types = astToString(await openapiTS(document, { alphabetize: true }));

@@ -161,6 +161,8 @@ function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEnd
     linkKey: process.env.LINK_KEY || persistentSecret(settings.dataDir, 'link-key'),
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Notice emails link the deal's page in the console.
+  process.env.REP_APP_URL ??= `${settings.publicBaseUrl}/app`;
 }
 
 class StartupAborted extends Error {}
