@@ -102,7 +102,21 @@ describe('npm start', () => {
     const pipelines = await get(`${api1}/pipelines`, alice);
     const deals = await get(`${api1}/deals`, alice);
     const viewer = await fetch(`http://localhost:${first.SES_PORT}/`);
+    const screen = await fetch(`${api1}/app/deals/some-deal`);
+    const signIn = await fetch(`${api1}/local/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'maya', manager: true }),
+    });
 
+    expect(banner1.split('\n').find((l) => l.includes('http://'))).toContain(`${api1}/app/`);
+    // The console: any screen of the app is its index.html, under the strict CSP.
+    expect(screen.status).toBe(200);
+    expect(await screen.text()).toContain('<div id="root">');
+    expect(screen.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const session = (await signIn.json()) as { token: string; user: { id: string; manager: boolean } };
+    expect(session.user).toMatchObject({ id: 'maya', manager: true });
+    expect((await get(`${api1}/deals`, session.token)).status).toBe(200);
     expect(pipelines.status).toBe(200);
     expect(pipelines.body.items.length).toBeGreaterThan(0);
     expect(deals.status).toBe(200);

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
+import { ensureConsoleBuilt } from '#infra/console-assets';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { freePort } from '#infra/local/ports';
 import { startSes } from '#infra/local/ses';
@@ -13,6 +14,8 @@ import { testEnv } from './env.ts';
  */
 export default async function setup(_project: TestProject) {
   Object.assign(process.env, testEnv);
+  // Built once, before any worker: the stack tests upload it, npm start and the browser tests serve it.
+  await ensureConsoleBuilt();
   const dynamo = await startDynamo({ port: await freePort() });
   await ensureTable(dynamo.endpoint, testEnv.TABLE_NAME);
   const ses = await startSes({ port: await freePort() });
