@@ -192,6 +192,15 @@ function PipelineEditor({ pipeline }: { pipeline: Pipeline }) {
       </section>
       <section className="panel" aria-labelledby="stages-title">
         <h2 id="stages-title">{t('settings.stages')}</h2>
+        {/* Each field is labelled for screen readers; this row names the columns for the eye. */}
+        <div className="settings-row settings-head" aria-hidden="true">
+          <span className="row-number" />
+          <span>{t('settings.stageName')}</span>
+          <span>{t('settings.stageNameEn')}</span>
+          <span>{t('settings.stageNameFr')}</span>
+          <span className="input-small">{t('settings.probability')}</span>
+          <span>{t('settings.kind')}</span>
+        </div>
         <ol className="settings-rows">
           {draft.stages.map((s, i) => {
             const n = i + 1;
