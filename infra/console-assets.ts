@@ -5,7 +5,7 @@
  * the type generation and typecheck.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -18,7 +18,7 @@ function newestMtime(path: string): number {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(path)) {
-    if (entry === 'dist' || entry === 'node_modules') continue;
+    if (entry.startsWith('dist') || entry === 'node_modules') continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;
@@ -33,14 +33,31 @@ export function consoleBuildReason(): string | undefined {
   return sources > statSync(built).mtimeMs ? 'console/dist is older than its sources' : undefined;
 }
 
-const viteArgs = () => [
+/**
+ * Vite builds into a directory of its own, then takes dist's place in one rename: two builds at
+ * once (the stack tests and `npm start` in one test run) never serve a half-written dist.
+ */
+const viteArgs = (outDir: string) => [
   join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
   'build',
   '--config',
   join(CONSOLE_DIR, 'vite.config.ts'),
+  '--outDir',
+  outDir,
   '--logLevel',
   'warn',
 ];
+
+function scratchDir(): string {
+  return `${CONSOLE_DIST}.building-${process.pid}-${Date.now()}`;
+}
+
+function swapIn(built: string): void {
+  const old = `${built}.old`;
+  if (existsSync(CONSOLE_DIST)) renameSync(CONSOLE_DIST, old);
+  renameSync(built, CONSOLE_DIST);
+  rmSync(old, { recursive: true, force: true });
+}
 
 /** Builds the console when needed, saying so on `log` first; resolves true when it built. */
 export async function ensureConsoleBuilt(log: (line: string) => void = console.log): Promise<boolean> {
@@ -48,14 +65,27 @@ export async function ensureConsoleBuilt(log: (line: string) => void = console.l
   if (!reason) return false;
   log(`building the console (${reason})…`);
   const started = performance.now();
-  await promisify(execFile)(process.execPath, viteArgs(), { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const outDir = scratchDir();
+  try {
+    await promisify(execFile)(process.execPath, viteArgs(outDir), { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    swapIn(outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
   log(`console built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }
 
 /** The same, blocking: CDK constructs are synchronous. */
 export function ensureConsoleBuiltSync(): string {
-  if (consoleBuildReason()) execFileSync(process.execPath, viteArgs(), { cwd: ROOT, stdio: 'ignore' });
+  if (!consoleBuildReason()) return CONSOLE_DIST;
+  const outDir = scratchDir();
+  try {
+    execFileSync(process.execPath, viteArgs(outDir), { cwd: ROOT, stdio: 'ignore' });
+    swapIn(outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
   return CONSOLE_DIST;
 }
 
