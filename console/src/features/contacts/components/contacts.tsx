@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { bodyOf, type FieldSpec, RecordForm } from '../../../components/record-form.tsx';
 import { RelatedDeals } from '../../../components/related-deals.tsx';
 import { Icon } from '../../../components/ui/icons.tsx';
+import { LoadMore } from '../../../components/ui/load-more.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { Contact } from '../../../lib/api-client.ts';
@@ -114,11 +115,7 @@ export function ContactsScreen() {
           </table>
         </div>
       )}
-      {pages.hasNextPage && (
-        <button type="button" className="button button-quiet" onClick={() => void pages.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={pages} />
     </div>
   );
 }

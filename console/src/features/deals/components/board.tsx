@@ -16,6 +16,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Icon } from '../../../components/ui/icons.tsx';
+import { LoadMore } from '../../../components/ui/load-more.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import type { Deal, Pipeline, Stage } from '../../../lib/api-client.ts';
@@ -337,16 +338,7 @@ function Column({
               );
             })}
           </ul>
-          {pages.hasNextPage && (
-            <button
-              type="button"
-              className="button button-quiet"
-              disabled={pages.isFetchingNextPage}
-              onClick={() => void pages.fetchNextPage()}
-            >
-              {t('common.loadMore')}
-            </button>
-          )}
+          <LoadMore pages={pages} />
         </div>
       )}
     </section>

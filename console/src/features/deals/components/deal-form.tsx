@@ -5,10 +5,10 @@ import { errorMessage } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { ApiError, api, type Deal, type Pipeline, unwrap } from '../../../lib/api-client.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
-import { useCompaniesIndex, useContactsIndex } from '../../../lib/queries.ts';
 import { useUser } from '../../../lib/use-session.ts';
 import { patchDeal, useRefreshDeal } from '../api/deals.ts';
 import { type Draft, DraftError, draftOfDeal, fieldOfProblem, mergeStale, patchOf } from '../deal-draft.ts';
+import { ClientFields } from './client-fields.tsx';
 
 /**
  * Every editable field of the deal. Saves send only what changed, conditional on the version the
@@ -19,8 +19,6 @@ export function DealForm({ deal, pipeline }: { deal: Deal; pipeline: Pipeline })
   const user = useUser();
   const toast = useToast();
   const refresh = useRefreshDeal();
-  const contacts = useContactsIndex();
-  const companies = useCompaniesIndex();
   const [base, setBase] = useState(deal);
   const [draft, setDraft] = useState<Draft>(() => draftOfDeal(deal));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -162,30 +160,13 @@ export function DealForm({ deal, pipeline }: { deal: Deal; pipeline: Pipeline })
             </select>
           )}
         </Field>
-        <Field label={t('deal.contact')} error={errors.contactId} hint={staleHint('contactId')}>
-          {(props) => (
-            <select {...props} value={draft.contactId ?? ''} onChange={set('contactId')}>
-              <option value="">—</option>
-              {[...(contacts.data?.values() ?? [])].map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('deal.company')} error={errors.companyId} hint={staleHint('companyId')}>
-          {(props) => (
-            <select {...props} value={draft.companyId ?? ''} onChange={set('companyId')}>
-              <option value="">—</option>
-              {[...(companies.data?.values() ?? [])].map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ClientFields
+          contactId={draft.contactId ?? ''}
+          companyId={draft.companyId ?? ''}
+          onChange={(key, value) => setDraft((d) => ({ ...d, [key]: value }))}
+          errors={errors}
+          hint={staleHint}
+        />
         {text('source', t('deal.source'))}
         {text('competitor', t('deal.competitor'))}
         {deal.status === 'lost' && text('lossReason', t('deal.lossReason'))}

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Icon } from '../../../components/ui/icons.tsx';
+import { LoadMore } from '../../../components/ui/load-more.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { authorizedFetch, type Deal } from '../../../lib/api-client.ts';
@@ -132,11 +133,7 @@ export function DealsListScreen() {
           </table>
         </div>
       )}
-      {pages.hasNextPage && (
-        <button type="button" className="button button-quiet" onClick={() => void pages.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={pages} />
     </div>
   );
 }

@@ -18,6 +18,7 @@ import {
 import { useUser } from '../../../lib/use-session.ts';
 import { createDeal, type DealInput, useRefreshDeal } from '../api/deals.ts';
 import { fieldOfProblem } from '../deal-draft.ts';
+import { ClientFields } from './client-fields.tsx';
 
 /** A new deal, from the board, a contact or a company; the API's defaults are shown before saving. */
 export function NewDealScreen() {
@@ -181,30 +182,12 @@ export function NewDealScreen() {
             />
           )}
         </Field>
-        <Field label={t('deal.contact')} error={errors.contactId}>
-          {(props) => (
-            <select {...props} value={value('contactId', contactId)} onChange={set('contactId')}>
-              <option value="">—</option>
-              {[...(contacts.data?.values() ?? [])].map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('deal.company')} error={errors.companyId}>
-          {(props) => (
-            <select {...props} value={value('companyId', presetCompany)} onChange={set('companyId')}>
-              <option value="">—</option>
-              {[...(companies.data?.values() ?? [])].map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ClientFields
+          contactId={value('contactId', contactId)}
+          companyId={value('companyId', presetCompany)}
+          onChange={(key, v) => setForm((f) => ({ ...f, [key]: v }))}
+          errors={errors}
+        />
         <Field label={t('deal.nextStep')} error={errors.nextStep}>
           {(props) => (
             <input {...props} maxLength={200} value={value('nextStep')} onChange={set('nextStep')} />

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Field } from '../../../components/ui/field.tsx';
+import { LoadMore } from '../../../components/ui/load-more.tsx';
 import { ErrorState, errorMessage, Loading } from '../../../components/ui/states.tsx';
 import type { Deal, Pipeline } from '../../../lib/api-client.ts';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -67,11 +68,7 @@ export function Timeline({ deal, pipeline }: { deal: Deal; pipeline: Pipeline })
           </li>
         ))}
       </ol>
-      {timeline.hasNextPage && (
-        <button type="button" className="button button-quiet" onClick={() => void timeline.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={timeline} />
     </section>
   );
 }
