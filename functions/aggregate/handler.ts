@@ -2,9 +2,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { isDealRecord } from '#contracts/streams';
 import { type DealChange, factsOf } from '#domain/reports';
 import { applyDealChanges } from '#services/reports';
-import { isDealRecord } from './filter.ts';
 
 /** A stream record of a deal item as a change: the new image, or the old one for a deletion. */
 export function changeOf(record: DynamoDBRecord): DealChange | undefined {

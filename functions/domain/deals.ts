@@ -1,4 +1,4 @@
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import type { Product } from '#schemas/catalog';
 import type { Deal, DealInput, DealPatch, Line, LineInput, StageMove } from '#schemas/deals';
 import type { CustomFieldDefinition, Pipeline, Stage } from '#schemas/pipelines';

@@ -1,6 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { User } from '#contracts/actor';
+import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
 import {
   BadRequestError,
   ForbiddenError,
@@ -9,8 +11,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#domain/errors';
-import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#infra/routes';
-import { type User, userFromEvent } from './auth.ts';
+import { userFromEvent } from './auth.ts';
 import { errorToResponse, httpErrorHandler } from './errors.ts';
 import type { Operation, OperationRequest } from './operation.ts';
 import type { HttpResult } from './response.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import type { User } from './auth.ts';
+import type { User } from '#contracts/actor';
 import type { HttpResult } from './response.ts';
 
 /** What a route accepts and answers: validates requests and describes them in OpenAPI. */

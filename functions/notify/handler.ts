@@ -2,8 +2,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { isOutboxEvent } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
-import { isOutboxEvent, processOutboxEvent } from '#services/notify';
+import { processOutboxEvent } from '#services/notify';
 
 /**
  * The table stream's consumer (the outbox). Records are handled in order; the first failure and

@@ -3,10 +3,11 @@
  * (cents → euros with the currency's minor digits), its currency in a column of its own; text cells
  * that a spreadsheet would run as a formula are neutralised (see #domain/csv).
  */
+
+import type { User } from '#contracts/actor';
+import { currencyDigits, minorToDecimal } from '#contracts/currency';
 import { type Cell, formatCsv, numeric } from '#domain/csv';
 import type { MoneyTotal, PipelineReport, Tally } from '#domain/reports';
-import type { User } from '#http/auth';
-import { currencyDigits, minorToDecimal } from '#render/i18n';
 import type { Deal, DealListQuery } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import { listDeals } from './deals.ts';

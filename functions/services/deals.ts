@@ -1,4 +1,5 @@
 import { getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
 import {
   applyPatch,
   createDeal as buildDeal,
@@ -12,7 +13,6 @@ import {
 } from '#domain/deals';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '#domain/errors';
 import { findStage, stageName } from '#domain/pipelines';
-import type { User } from '#http/auth';
 import type { Product } from '#schemas/catalog';
 import type {
   Deal,

@@ -1,8 +1,8 @@
 import { linkKey } from '#config/link-key';
+import type { User } from '#contracts/actor';
 import { findStage } from '#domain/pipelines';
 import { assertMove } from '#domain/quotes';
 import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
-import type { User } from '#http/auth';
 import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import type { Deal, DealEvent } from '#schemas/deals';

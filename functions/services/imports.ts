@@ -24,6 +24,8 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { getNumberFromEnv, getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
+import { currencyDigits } from '#contracts/currency';
 import { CsvSyntaxError, parseCsv } from '#domain/csv';
 import {
   applyPatch,
@@ -52,8 +54,6 @@ import {
   type RawRow,
   readRow,
 } from '#domain/imports';
-import type { User } from '#http/auth';
-import { currencyDigits } from '#render/i18n';
 import type { ImportResult } from '#schemas/csv';
 import { type Deal, type DealEvent, DealInput, DealPatch } from '#schemas/deals';
 import type { Pipeline, Stage } from '#schemas/pipelines';

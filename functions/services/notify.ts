@@ -10,7 +10,6 @@ import type { Quote } from '#schemas/quotes';
 import { addEvent, getDeal, getEventItem, listEvents, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
 import { getUserProfile } from '#store/users';
-import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
 import { newEvent } from './deals.ts';
 import { pdfFileName, quotePdf, signedFileName, signedPdf } from './documents.ts';
 import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
@@ -197,5 +196,3 @@ export async function processOutboxEvent(delivered: DealEvent): Promise<void> {
     await markOutbox(event.dealId, event.id, { done: true });
   }
 }
-
-export { isOutboxEvent, OUTBOX_TYPES };

@@ -1,7 +1,7 @@
 import { getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { assertMove, draftQuote, formatQuoteNumber } from '#domain/quotes';
-import type { User } from '#http/auth';
 import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Company, Contact } from '#schemas/catalog';

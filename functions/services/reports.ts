@@ -1,3 +1,4 @@
+import type { User } from '#contracts/actor';
 import { ForbiddenError } from '#domain/errors';
 import {
   buildForecast,
@@ -15,7 +16,6 @@ import {
   planChange,
   reportRange,
 } from '#domain/reports';
-import type { User } from '#http/auth';
 import type { Deal } from '#schemas/deals';
 import { chunkWrites, type MarkerWrite, queryBuckets, readMarkers, writeChunk } from '#store/aggregates';
 import { batchGetItems } from '#store/batch';

@@ -1,7 +1,7 @@
+import type { User } from '#contracts/actor';
 import { type Clock, canAccess } from '#domain/deals';
 import { ConflictError, ForbiddenError, NotFoundError } from '#domain/errors';
 import { applyTaskPatch, canSeeTask, followUpTask, newTask, viewTask } from '#domain/tasks';
-import type { User } from '#http/auth';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import type { Task, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';

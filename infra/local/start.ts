@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { routes } from '#infra/routes';
-import { isDealRecord } from '../../functions/aggregate/filter.ts';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import { routes } from '#contracts/routes';
+import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import { call, users } from './api.ts';
 
 /** A rep of our own per test, so list assertions do not see other tests' data. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { User } from '#contracts/actor';
 import {
   applyPatch,
   canAccess,
@@ -10,7 +11,6 @@ import {
 } from '#domain/deals';
 import { ForbiddenError, ValidationError } from '#domain/errors';
 import { buildPipelineDefinition, defaultPipelineInput, slugify } from '#domain/pipelines';
-import type { User } from '#http/auth';
 import type { Pipeline } from '#schemas/pipelines';
 
 const now = '2026-11-23T10:00:00.000Z';
