@@ -7,6 +7,7 @@
 import type { User } from '#contracts/actor';
 import { currencyDigits, minorToDecimal } from '#contracts/currency';
 import { type Cell, formatCsv, numeric } from '#domain/csv';
+import { EDITABLE_FIELDS, type EditableField } from '#domain/deals';
 import type { MoneyTotal, PipelineReport, Tally } from '#domain/reports';
 import type { Deal, DealListQuery } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
@@ -158,6 +159,7 @@ const MAX_EXPORT_PAGES = 500;
 const PAGE = 200;
 
 /** The export's columns, in order; the import reads the same names (README "CSV export and import"). */
+/** The export's columns: identity and stage, every editable field, then what is computed. */
 export const DEAL_COLUMNS = [
   'id',
   'name',
@@ -166,23 +168,9 @@ export const DEAL_COLUMNS = [
   'stageId',
   'stageName',
   'status',
-  'ownerId',
-  'amount',
-  'currency',
-  'probability',
+  ...EDITABLE_FIELDS.filter((f): f is Exclude<EditableField, 'name'> => f !== 'name'),
   'weightedAmount',
-  'closeDate',
   'closedAt',
-  'contactId',
-  'companyId',
-  'observerIds',
-  'source',
-  'competitor',
-  'nextStep',
-  'forecast',
-  'lossReason',
-  'winLossNote',
-  'description',
   'repeat',
   'createdAt',
   'updatedAt',

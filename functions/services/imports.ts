@@ -33,6 +33,7 @@ import {
   type Clock,
   canAccess,
   diff,
+  EDITABLE_FIELDS,
   fold,
   TRACKED_FIELDS,
 } from '#domain/deals';
@@ -43,6 +44,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '#domain/errors';
+import { newEvent, planStageMove, userActor } from '#domain/events';
 import {
   type ColumnMap,
   type ImportField,
@@ -64,7 +66,7 @@ import { put, type TransactItem, toResource, transact } from '#store/items';
 import { keys } from '#store/keys';
 import { rememberUser } from '#store/users';
 import { newId, systemClock } from './clock.ts';
-import { dealCreatedData, newEvent, planStageMove, userActor } from './deals.ts';
+import { dealCreatedData } from './deals.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, listPipelines } from './pipelines.ts';
 
@@ -394,23 +396,8 @@ function planCreate(ctx: Context, row: RawRow, externalId: string, recordedId?: 
   };
 }
 
-const PATCHED = [
-  'name',
-  'ownerId',
-  'currency',
-  'amount',
-  'probability',
-  'closeDate',
-  'contactId',
-  'companyId',
-  'source',
-  'competitor',
-  'nextStep',
-  'forecast',
-  'lossReason',
-  'winLossNote',
-  'description',
-] as const;
+/** What a row patches directly: the editable fields, but the observers (a list, compared as a set). */
+const PATCHED = EDITABLE_FIELDS.filter((f) => f !== 'observerIds');
 
 function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | undefined): Plan {
   if (!canAccess(before, ctx.user)) {
