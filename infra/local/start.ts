@@ -159,6 +159,8 @@ function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEnd
     linkKey: process.env.LINK_KEY || persistentSecret(settings.dataDir, 'link-key'),
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The embedded-metric JSON lines only mean something to CloudWatch; set it to false to see them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }
 
 class StartupAborted extends Error {}
