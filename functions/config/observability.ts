@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';
 
@@ -47,4 +47,12 @@ function publishMetrics(): MiddlewareObj {
  */
 export function observability(): MiddlewareObj[] {
   return [publishMetrics(), injectLambdaContext(logger, { resetKeys: true }), correlationId()];
+}
+
+/** A handler that is not HTTP (stream consumers, the schedule), with the same observability. */
+export function observed<E, R>(
+  handle: (event: E) => Promise<R>,
+): (event: E, context?: Context) => Promise<R> {
+  const wrapped = middy<E, R>(handle).use(observability());
+  return (event, context) => wrapped(event, context ?? ({} as Context));
 }

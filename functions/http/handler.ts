@@ -1,6 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { observability } from '#config/observability';
 import type { User } from '#contracts/actor';
 import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
 import {
@@ -134,6 +135,7 @@ export function httpHandler<F extends FunctionName>(
     table.set(routeKey(route), { auth: route.auth, operation });
   }
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
+    .use(observability())
     .use(withHeaders(options.headers ?? {}))
     .use(httpErrorHandler(options.renderError ?? errorToResponse))
     .handler(async (event) => {

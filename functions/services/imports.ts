@@ -68,6 +68,7 @@ import { rememberUser } from '#store/users';
 import { newId, systemClock } from './clock.ts';
 import { dealCreatedData } from './deals.ts';
 import { mapWithLimit } from './limit.ts';
+import { countImport } from './metrics.ts';
 import { defaultPipelineId, listPipelines } from './pipelines.ts';
 
 /** The most rows one import takes; a larger file is refused (413): split it. */
@@ -796,7 +797,9 @@ export async function importDeals(
   // writes: no other import can create the same externalIds meanwhile.
   const lease = await takeLease(user);
   try {
-    return await planAndWrite(user, map, rows, { dryRun: false, deadline });
+    const result = await planAndWrite(user, map, rows, { dryRun: false, deadline });
+    countImport(result);
+    return result;
   } finally {
     await releaseImportLease(lease);
   }
