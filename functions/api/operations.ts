@@ -32,6 +32,7 @@ export const getOpenApi = defineOperation(
   {
     summary: 'This API description (OpenAPI 3.1)',
     tags: ['meta'],
+    auth: 'public',
     response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
   },
   async () => {

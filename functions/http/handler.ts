@@ -108,7 +108,7 @@ export function parseRequest(
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
   );
-  return { params, query, body, user: user as User, headers, event } as OperationRequest<typeof contract>;
+  return { params, query, body, user, headers, event } as OperationRequest<typeof contract>;
 }
 
 /** Adds headers to every answer; registered first, so on errors it runs after the error handler. */
@@ -132,6 +132,11 @@ export function httpHandler<F extends FunctionName>(
   for (const route of routesOf(fn)) {
     const operation = operations[route.operation];
     if (!operation) throw new Error(`route ${routeKey(route)} has no operation ${route.operation} in ${fn}`);
+    if ((operation.contract.auth ?? 'rep') !== route.auth) {
+      throw new Error(
+        `route ${routeKey(route)} is ${route.auth} but its contract says ${operation.contract.auth ?? 'rep'}`,
+      );
+    }
     table.set(routeKey(route), { auth: route.auth, operation });
   }
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
