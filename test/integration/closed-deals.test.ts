@@ -1,11 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expireQuotes } from '#services/expiry';
-import { db, table } from '#store/client';
-import { keys } from '#store/keys';
 import { call, users } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
+import { backdateQuote, rep, sentQuote } from '#test/fixtures';
 import { to, waitForEmails } from '#test/mail';
 
 /**
@@ -55,21 +52,9 @@ beforeAll(async () => {
   pipelineId = pipeline.body.id;
 });
 
-async function backdate(dealId: string, quoteId: string) {
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  await db.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: keys.quote(dealId, quoteId),
-      UpdateExpression: 'SET validUntil = :d, GSI6SK = :sk',
-      ExpressionAttributeValues: { ':d': yesterday, ':sk': `${yesterday}#${quoteId}` },
-    }),
-  );
-}
-
 async function answer(kind: Answer, token: string, dealId: string, quoteId: string) {
   if (kind === 'expired') {
-    await backdate(dealId, quoteId);
+    await backdateQuote(dealId, quoteId);
     await expireQuotes();
     return;
   }

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createDeal } from '#domain/deals';
 import { customerActor, newEvent, planStageMove, systemActor, userActor } from '#domain/events';
-import { buildPipelineDefinition, defaultPipelineInput } from '#domain/pipelines';
-import type { Pipeline } from '#schemas/pipelines';
+import { alice, clock, dealContext, now, pipeline } from '#test/domain';
 
-const now = '2026-11-23T10:00:00.000Z';
-let counter = 0;
-const clock = { now, newId: () => `01JD3M8ZP6V0Q6W9C2R4K5T${String(counter++).padStart(3, '0')}` };
-const pipeline: Pipeline = {
-  id: '01JD3M8ZP6V0Q6W9C2R4K5T7XY',
-  ...buildPipelineDefinition(defaultPipelineInput()),
-  isDefault: true,
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-};
-const alice = { id: 'alice', email: 'a@x', name: 'Alice', manager: false };
-const deal = createDeal(
-  { name: 'Acme', amount: 1_000 },
-  { ...clock, user: alice, pipeline, products: new Map(), repeat: false, defaultCurrency: 'EUR' },
-);
+const deal = createDeal({ name: 'Acme', amount: 1_000 }, dealContext);
 
 describe('newEvent', () => {
   it('stamps the clock time and a fresh id', () => {

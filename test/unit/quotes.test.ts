@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeal } from '#domain/deals';
 import { GoneError, ValidationError } from '#domain/errors';
-import { buildPipelineDefinition, defaultPipelineInput } from '#domain/pipelines';
 import {
   AWAITING_CUSTOMER,
   addDays,
@@ -18,48 +17,18 @@ import {
   type QuoteAction,
   QuoteStateError,
 } from '#domain/quotes';
-import type { Pipeline } from '#schemas/pipelines';
-import type { QuoteStatus } from '#schemas/quotes';
+import { type QuoteStatus, QuoteStatus as QuoteStatusSchema } from '#schemas/quotes';
+import { dealContext, now, pipeline } from '#test/domain';
 
-const now = '2026-11-23T10:00:00.000Z';
-let counter = 0;
-const clock = { now, newId: () => `01JD3M8ZP6V0Q6W9C2R4K5T${String(counter++).padStart(3, '0')}` };
-const pipeline: Pipeline = {
-  id: '01JD3M8ZP6V0Q6W9C2R4K5T7XY',
-  ...buildPipelineDefinition(defaultPipelineInput()),
-  isDefault: true,
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-};
-const alice = { id: 'alice', email: 'a@x', name: 'Alice', manager: false };
-const dealCtx = {
-  ...clock,
-  user: alice,
-  pipeline,
-  products: new Map(),
-  repeat: false,
-  defaultCurrency: 'EUR',
-};
 const lines = [{ name: 'Licence', quantity: 2, unitPrice: 10_000, taxRate: 20 }];
-const deal = createDeal({ name: 'Acme', lines }, dealCtx);
+const deal = createDeal({ name: 'Acme', lines }, dealContext);
 const draftInput = {
   templateId: 'classic',
   locale: 'en' as const,
   recipient: { name: 'Jeanne', email: 'j@acme.example' },
   client: { name: 'Jeanne', email: 'j@acme.example' },
 };
-const ALL: QuoteStatus[] = [
-  'draft',
-  'sent',
-  'viewed',
-  'signed',
-  'changes_requested',
-  'declined',
-  'expired',
-  'superseded',
-  'withdrawn',
-];
+const ALL: QuoteStatus[] = QuoteStatusSchema.options;
 
 describe('the quote status machine', () => {
   it('allows exactly the moves of the brief', () => {
