@@ -24,6 +24,7 @@ import { keys } from '#store/keys';
 import { systemClock } from './clock.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
+import { backoff } from './retry.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Keeping the aggregates
@@ -58,7 +59,7 @@ export async function applyDealChanges(
         `aggregates: ${pending.length} deal change(s) still conflicting after ${MAX_ROUNDS} rounds`,
       );
     }
-    if (round > 1) await new Promise((r) => setTimeout(r, Math.random() * 20 * round));
+    if (round > 1) await backoff(round - 1);
     const markers = await readMarkers(pending.map((c) => c.dealId));
     const byDeal = new Map(pending.map((c) => [c.dealId, c]));
     const writes: MarkerWrite[] = [];
