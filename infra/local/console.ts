@@ -7,9 +7,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { MANAGERS_GROUP } from '#contracts/actor';
 import { CONSOLE_DIST, consoleCsp } from '../console-assets.ts';
 import { signToken } from './jwt.ts';
-import { demoUsers, MANAGERS_GROUP, userFor } from './users.ts';
+import { demoUsers, userFor } from './users.ts';
 
 export { ensureConsoleBuilt } from '../console-assets.ts';
 export const CONSOLE_BASE = '/app/';
