@@ -2,7 +2,7 @@ import { linkKey } from '#config/link-key';
 import { GoneError, NotFoundError, ValidationError } from '#domain/errors';
 import { findStage } from '#domain/pipelines';
 import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quotes';
-import { signaturePng } from '#domain/signature';
+import { canonicalSignature } from '#domain/signature';
 import { hashToken, isTokenShaped, sealToken } from '#domain/tokens';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
@@ -141,14 +141,16 @@ async function moveDeal(
 
 export function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
   const method = input.signature ? 'drawn' : 'typed';
-  if (input.signature) signaturePng(input.signature);
+  // Decoded and checked whole before anything is written (422 otherwise); what is stored is our
+  // re-encoding, known good.
+  const image = input.signature ? canonicalSignature(input.signature) : undefined;
   return act(
     token,
     (q) =>
       q.status === 'signed' &&
       q.signature?.name === input.name &&
       q.signature.email === input.email &&
-      q.signature.image === input.signature,
+      q.signature.image === image,
     async (quote, deal, now, customerToken) => {
       if (!quote.documentHash) throw new Error(`quote ${quote.id} was sent without a document hash`);
       if (input.documentHash && input.documentHash !== quote.documentHash) {
@@ -164,7 +166,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
         signature: {
           name: input.name,
           ...(input.email ? { email: input.email } : {}),
-          ...(input.signature ? { image: input.signature } : {}),
+          ...(image ? { image } : {}),
           method,
           consent: true,
           at: now,

@@ -26,6 +26,7 @@ import { functionPlans, stackFunctionNames } from '#infra/stack';
 import { db } from '#store/client';
 import { keys } from '#store/keys';
 import { to, waitForEmails } from '#test/mail';
+import { SIGNATURE } from '#test/signature';
 import { isOutboxEvent } from '../../functions/notify/filter.ts';
 
 /**
@@ -36,9 +37,6 @@ import { isOutboxEvent } from '../../functions/notify/filter.ts';
  */
 const SYNTH_TIMEOUT = 180_000;
 const TABLE = 'closer-bundled';
-/** A 1×1 transparent PNG: a drawn signature small enough for tests. */
-const PNG =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 const outdir = mkdtempSync(join(tmpdir(), 'closer-bundles-'));
 let bundles: Bundles;
@@ -230,7 +228,7 @@ describe('the bundled functions', () => {
     expect(page.type).toContain('text/html');
     expect(page.text()).toContain(quote.number);
     const signed = await request('POST', `/q/${token}/sign`, {
-      body: { name: 'Jeanne Dupont', email: contact.email, signature: PNG, consent: true },
+      body: { name: 'Jeanne Dupont', email: contact.email, signature: SIGNATURE, consent: true },
     });
     expect(signed.status).toBe(200);
     expect(signed.json()).toMatchObject({ status: 'signed', number: quote.number });
