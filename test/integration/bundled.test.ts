@@ -8,6 +8,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { PDFParse } from 'pdf-parse';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { type Bundles, synthBundles } from '#infra/local/bundles';
 import { ensureTable } from '#infra/local/dynamodb';
 import {
@@ -85,6 +86,7 @@ beforeAll(async () => {
     filter: (record: DynamoDBRecord) =>
       record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
     functionName: 'notify',
+    mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     log: (m: string, e?: unknown) => console.error('[bundled poller]', m, e),
   });
