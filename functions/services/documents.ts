@@ -56,6 +56,7 @@ export async function sendQuote(
     };
     sent.documentHash = sha256Hex(await quotePdf(sent));
     const token = newToken();
+    const sealedToken = sealToken(token, await linkKey());
     const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
     const events: DealEvent[] = [
       newEvent(
@@ -70,7 +71,7 @@ export async function sendQuote(
           ...(to ? { to } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
           ...(input.message ? { message: input.message } : {}),
-          ...(input.channel === 'email' ? { sealedToken: sealToken(token, await linkKey()) } : {}),
+          ...(input.channel === 'email' ? { sealedToken } : {}),
         },
         userActor(user),
         clock,
@@ -90,7 +91,7 @@ export async function sendQuote(
         after: sent,
         events,
         ...(dealMove ? { deal: dealMove } : {}),
-        link: { tokenHash: hashToken(token), createdAt: clock.now },
+        link: { tokenHash: hashToken(token), createdAt: clock.now, sealedToken },
       });
       return { url: quoteUrl(token), status: sent.status };
     } catch (error) {

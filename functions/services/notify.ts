@@ -171,9 +171,12 @@ export async function planOutboxEvent(
   if (!current || current._notifiedAt) return [];
   const event = current as unknown as DealEvent;
   try {
-    const quoteId = String(event.data?.quoteId ?? '');
-    const quote = quoteId ? await getQuoteAt(event.dealId, quoteId) : undefined;
-    const deliveries = quote ? await deliveriesOf(event, quote) : [];
+    const quoteId = event.data?.quoteId;
+    const quote =
+      typeof quoteId === 'string' && quoteId ? await getQuoteAt(event.dealId, quoteId) : undefined;
+    if (!quote)
+      throw new EmailBuildError(`it names no quote of deal ${event.dealId} (${JSON.stringify(quoteId)})`);
+    const deliveries = await deliveriesOf(event, quote);
     for (const work of deliveries) await scheduleWork(work as unknown as NewWork, now);
     await markOutbox(event.dealId, event.id, { done: true });
     return deliveries.map((w) => w.id);

@@ -59,6 +59,7 @@ const LEASE_MS = 5 * 60 * 1000;
 const PAGE = 50;
 
 export type RunResult = 'done' | 'retry' | 'failed' | 'skipped';
+export type RunCounts = Record<RunResult | 'postponed', number>;
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
@@ -117,16 +118,21 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
     error,
   };
   const outcome = await kind.failed(work, failure, now);
-  await finishWork(work, leaseId, { status: 'failed', now, error: reason, forget, ...outcome });
+  const finished = await finishWork(work, leaseId, {
+    status: 'failed',
+    now,
+    error: reason,
+    forget,
+    ...outcome,
+  });
+  // Follow-up work (the rep's notice) is tried at once too, like any new work.
+  if (finished) for (const next of outcome.follow ?? []) await runWork(next.id, { ...options, now });
   return 'failed';
 }
 
 /** Runs each id in order; one failing never stops the next. */
-export async function runWorkItems(
-  ids: string[],
-  options: RunOptions = {},
-): Promise<Record<RunResult, number>> {
-  const counts: Record<RunResult, number> = { done: 0, retry: 0, failed: 0, skipped: 0 };
+export async function runWorkItems(ids: string[], options: RunOptions = {}): Promise<RunCounts> {
+  const counts: RunCounts = { done: 0, retry: 0, failed: 0, skipped: 0, postponed: 0 };
   for (const id of ids) {
     try {
       counts[await runWork(id, options)]++;
@@ -143,12 +149,10 @@ export async function runWorkItems(
  * Runs everything due at `now`, in due order, for at most `budgetMs` (a Lambda timeout is near):
  * what is left stays due for the next run.
  */
-export async function runDueWork(
-  options: RunOptions & { budgetMs?: number } = {},
-): Promise<Record<RunResult, number>> {
+export async function runDueWork(options: RunOptions & { budgetMs?: number } = {}): Promise<RunCounts> {
   const now = options.now ?? new Date().toISOString();
   const stopAt = Date.now() + (options.budgetMs ?? 45_000);
-  const total: Record<RunResult, number> = { done: 0, retry: 0, failed: 0, skipped: 0 };
+  const total: RunCounts = { done: 0, retry: 0, failed: 0, skipped: 0, postponed: 0 };
   let after: string | undefined;
   while (Date.now() < stopAt) {
     const due = await dueWork(now, PAGE, after);
@@ -157,9 +161,10 @@ export async function runDueWork(
       due.map((w) => w.id),
       { ...options, now },
     );
-    for (const key of Object.keys(total) as RunResult[]) total[key] += counts[key];
+    for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += counts[key];
     const last = due.at(-1);
-    if (!last || due.length < PAGE) break;
+    // An outage: what is left stays due for the next run.
+    if (!last || due.length < PAGE || counts.postponed > 0) break;
     after = dueCursor(last);
   }
   return total;
