@@ -130,12 +130,27 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
   return 'failed';
 }
 
-/** Runs each id in order; one failing never stops the next. */
+/** Tries that failed for a reason that can pass, in a row, in this process (a circuit breaker). */
+let retriesInARow = 0;
+const OUTAGE_AFTER = 3;
+
+/**
+ * Runs each id in order; one failing never stops the next. While the service looks down (the last
+ * tries all failed for a reason that can pass), a run tries only its first item, as a probe, and
+ * leaves the rest due: an outage costs one build per run, not one per email.
+ */
 export async function runWorkItems(ids: string[], options: RunOptions = {}): Promise<RunCounts> {
   const counts: RunCounts = { done: 0, retry: 0, failed: 0, skipped: 0, postponed: 0 };
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
+    if (index > 0 && retriesInARow >= OUTAGE_AFTER) {
+      counts.postponed++;
+      continue;
+    }
     try {
-      counts[await runWork(id, options)]++;
+      const result = await runWork(id, options);
+      if (result === 'retry') retriesInARow++;
+      else if (result !== 'skipped') retriesInARow = 0;
+      counts[result]++;
     } catch (error) {
       // Bookkeeping failed (the table unreachable): the claim lapses and the job tries again.
       logger.error('running work failed', { workId: id, error: error as Error });
