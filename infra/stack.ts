@@ -44,7 +44,8 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     timeout: Duration.seconds(10),
     table: 'RW',
     templates: true,
-    linkKey: false,
+    // Resending a quote unseals its kept link token and seals it into quote.resent.
+    linkKey: true,
   },
   pages: {
     description: 'Closer public quote pages and customer actions',
