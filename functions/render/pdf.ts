@@ -76,6 +76,7 @@ const PAGE_SIZES = { A4: [595.28, 841.89], LETTER: [612, 792] } as const;
 const EVENT_LABELS: Record<string, LabelKey> = {
   'quote.created': 'eventQuoteCreated',
   'quote.sent': 'eventQuoteSent',
+  'quote.resent': 'eventQuoteResent',
   'quote.viewed': 'eventQuoteViewed',
   'quote.signed': 'eventQuoteSigned',
   'quote.changes_requested': 'eventQuoteChangesRequested',
