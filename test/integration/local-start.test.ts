@@ -139,7 +139,7 @@ describe('npm start', () => {
     try {
       const first = await ports();
       const run1 = launch({ ...first, DATA_DIR: dir });
-      const banner1 = await ready(run1);
+      const banner1 = await ready(run1, 150_000);
       const alice = tokenOf(banner1, 'alice');
       const created = await fetch(`http://localhost:${first.PORT}/deals`, {
         method: 'POST',
@@ -155,7 +155,7 @@ describe('npm start', () => {
       expect(() => process.kill(java, 0)).not.toThrow();
       const second = await ports();
       const run2 = launch({ ...second, DATA_DIR: dir });
-      const banner2 = await ready(run2);
+      const banner2 = await ready(run2, 150_000);
 
       // Assert
       expect(banner2).toContain(`stopping DynamoDB Local (pid ${java}) left running`);
@@ -168,7 +168,7 @@ describe('npm start', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 150_000);
+  }, 360_000);
 
   it('exits with code 1 and one line when a port is already in use', async () => {
     const blocker = createServer();

@@ -29,6 +29,8 @@ let fixtures: typeof import('#test/fixtures');
 let work: typeof import('#services/work');
 let store: typeof import('#store/client');
 let keysModule: typeof import('#store/keys');
+/** The shared settings this file replaces, put back after it (a worker process runs other files next). */
+const saved = { TABLE_NAME: process.env.TABLE_NAME, SES_ENDPOINT: process.env.SES_ENDPOINT };
 
 interface Stored {
   destination: { to: string[] };
@@ -86,6 +88,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  Object.assign(process.env, saved);
   await poller?.stop();
   await proxy?.close();
   await ses?.stop();
