@@ -45,7 +45,7 @@ const { call, users } = await import('#test/api');
 const { runDueWork } = await import('#services/work');
 const { getWork } = await import('#store/work');
 const { handler } = await import('../functions/notify/handler.ts');
-const { isOutboxEvent } = await import('../functions/notify/filter.ts');
+const { isOutboxEvent } = await import('#contracts/streams');
 const { unmarshall } = await import('@aws-sdk/util-dynamodb');
 const poller = startStreamPoller({
   endpoint: dynamo.endpoint,

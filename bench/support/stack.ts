@@ -9,6 +9,7 @@
  * stack in the same process would still talk to the first table.
  */
 import { randomBytes } from 'node:crypto';
+import { routes } from '#contracts/routes';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
 import { loadHandlers } from '#infra/local/handlers';
@@ -16,7 +17,6 @@ import { signToken, type TokenSubject, verifyToken } from '#infra/local/jwt';
 import { freePort } from '#infra/local/ports';
 import { createLocalServer } from '#infra/local/server';
 import { startSes } from '#infra/local/ses';
-import { routes } from '#infra/routes';
 import type { DynamoProbe } from './dynamo-probe.ts';
 
 const TABLE_NAME = 'closer-bench';

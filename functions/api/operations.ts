@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { OperationOf } from '#contracts/routes';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
-import type { OperationOf } from '#infra/routes';
 import { bulkContracts } from '../bulk/contracts.ts';
 import { documentContracts } from '../documents/contracts.ts';
 import { pageContracts } from '../pages/contracts.ts';
@@ -32,6 +32,7 @@ export const getOpenApi = defineOperation(
   {
     summary: 'This API description (OpenAPI 3.1)',
     tags: ['meta'],
+    auth: 'public',
     response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
   },
   async () => {

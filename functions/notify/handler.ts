@@ -2,8 +2,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { observed } from '#config/observability';
+import { isOutboxEvent } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
-import { isOutboxEvent, processOutboxEvent } from '#services/notify';
+import { processOutboxEvent } from '#services/notify';
 
 async function processRecord(record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
@@ -19,7 +21,7 @@ async function processRecord(record: DynamoDBRecord): Promise<void> {
  * dead-letter queue) and never stops the records after it. Processing is idempotent, so records the
  * mapping hands over again after a failure change nothing.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
@@ -33,3 +35,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   return { batchItemFailures };
 }
+
+/** With the Lambda context and correlation id on every log line, and the metrics published. */
+export const handler = observed(handle);

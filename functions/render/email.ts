@@ -58,6 +58,8 @@ export interface RepNotice {
   copyNotBuilt?: boolean;
   /** The rep's language; the quote's when absent. */
   locale?: Locale;
+  /** The deal was already closed when this happened: it stayed as the rep left it. */
+  dealStays?: 'won' | 'lost';
 }
 
 const Line = z.string().min(1);
@@ -73,6 +75,8 @@ const EmailStrings = z.strictObject({
     expired: SubjectMessage,
     email_failed: SubjectMessage,
     copyNotBuilt: Line,
+    /** Said when the answer found the deal already closed and left it as it was. */
+    dealStays: z.strictObject({ won: Line, lost: Line }),
     customerMessage: Line,
     button: Line,
   }),
@@ -292,7 +296,10 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     subject,
     preheader: subject,
     colors: view.theme.colors,
-    paragraphs: toParagraphs(`${body}${extra}`),
+    paragraphs: [
+      ...toParagraphs(`${body}${extra}`),
+      ...(notice.dealStays ? toParagraphs(strings.notice.dealStays[notice.dealStays]) : []),
+    ],
     quoted: message.length > 0 ? { label: strings.notice.customerMessage, paragraphs: message } : null,
     summary: null,
     button: { url: webUrl(notice.url), label: strings.notice.button },

@@ -1,6 +1,8 @@
 import { getStringFromEnv } from '#config/env';
 import { linkKey } from '#config/link-key';
 import { logger } from '#config/logger';
+import { isOutboxEvent, OUTBOX_TYPES } from '#contracts/streams';
+import { newEvent, systemActor } from '#domain/events';
 import { isServiceFailure } from '#domain/retry';
 import { unsealToken } from '#domain/tokens';
 import type { Attachment } from '#mail/mime';
@@ -8,15 +10,13 @@ import { sendMail } from '#mail/ses';
 import { type NoticeKind, renderQuoteEmail, renderRepNotice, renderSignedCopyEmail } from '#render/email';
 import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
-import { addEvent, getDeal, getEventItem, listEvents, markOutbox } from '#store/deals';
+import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
-import { getUserProfile } from '#store/users';
 import { getWork, type NewWork, scheduleWork } from '#store/work';
-import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
 import { newId } from './clock.ts';
-import { newEvent } from './deals.ts';
-import { pdfFileName, quotePdf, signedFileName, signedPdf } from './documents.ts';
-import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
+import { pdfFileName, quotePdf, signedCopy, signedFileName } from './documents.ts';
+import { countEmail } from './metrics.ts';
+import { publicBaseUrl, quoteUrl, repOf, viewOf } from './quotes.ts';
 import { defineWorkKind, runWorkItems } from './work.ts';
 
 /**
@@ -54,6 +54,8 @@ export interface EmailPayload {
   failedTo?: string;
   /** `signed` notices: the signed copy's delivery, to say when the copy could not be built. */
   copyWork?: string;
+  /** A customer's answer on a deal already closed: the deal stayed as the rep left it. */
+  dealStays?: 'won' | 'lost';
 }
 
 /** The email could not be built (a document that cannot render, a damaged token): never retried. */
@@ -83,15 +85,6 @@ function repUrl(dealId: string): string {
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-
-/** Whom the rep's notices go to: the owner as last seen in a token, else the rep who sent the quote. */
-async function repOf(quote: Quote): Promise<{ name?: string; email: string } | undefined> {
-  const deal = await getDeal(quote.dealId);
-  const owner =
-    (deal ? await getUserProfile(deal.ownerId) : undefined) ??
-    (quote.sentBy?.email ? quote.sentBy : undefined);
-  return owner?.email ? { name: owner.name, email: owner.email } : undefined;
-}
 
 /** The deliveries an outbox event calls for, in the order they are tried. */
 async function deliveriesOf(event: DealEvent, quote: Quote): Promise<NewWork<EmailPayload>[]> {
@@ -128,7 +121,8 @@ async function deliveriesOf(event: DealEvent, quote: Quote): Promise<NewWork<Ema
   const notice = NOTICE_BY_TYPE[event.type];
   const firstViewOnly = event.type !== 'quote.viewed' || data.first === true;
   if (notice && firstViewOnly) {
-    const rep = await repOf(quote);
+    const found = await repOf(quote, await getDeal(quote.dealId));
+    const rep = found?.email ? { name: found.name, email: found.email } : undefined;
     if (rep) {
       list.push({
         ...base,
@@ -140,6 +134,9 @@ async function deliveriesOf(event: DealEvent, quote: Quote): Promise<NewWork<Ema
         ...(text(data.reason) ? { reason: text(data.reason) } : {}),
         ...(text(data.message) ? { customerMessage: text(data.message) } : {}),
         ...(copyWork ? { copyWork } : {}),
+        ...(data.dealMoved === false && (data.dealStatus === 'won' || data.dealStatus === 'lost')
+          ? { dealStays: data.dealStatus }
+          : {}),
       });
     } else {
       logger.warn('no email known for the deal owner: notice skipped', {
@@ -198,7 +195,8 @@ export async function planOutboxEvent(
             300,
           ),
         },
-        { type: 'system', name: 'notify' },
+        notifyActor,
+        { now: new Date().toISOString(), newId },
       ),
     ).catch((failure: unknown) => {
       if (isServiceFailure(failure)) throw failure;
@@ -248,15 +246,10 @@ async function build(
       signerName: signature.name,
       signedAt: signature.at,
     });
-    const history = await listEvents(quote.dealId, undefined, 1000);
     return {
       ...email,
       attachments: [
-        {
-          filename: signedFileName(quote),
-          contentType: 'application/pdf',
-          content: await signedPdf(quote, history.items),
-        },
+        { filename: signedFileName(quote), contentType: 'application/pdf', content: await signedCopy(quote) },
       ],
     };
   }
@@ -270,10 +263,11 @@ async function build(
     ...(payload.customerMessage ? { message: payload.customerMessage } : {}),
     ...(payload.failedTo ? { failedTo: payload.failedTo } : {}),
     ...(copy?.status === 'failed' && copy.result?.buildFailed ? { copyNotBuilt: true } : {}),
+    ...(payload.dealStays ? { dealStays: payload.dealStays } : {}),
   });
 }
 
-const notifyActor = { type: 'system' as const, name: 'notify' };
+const notifyActor = systemActor('notify');
 
 defineWorkKind(EMAIL_WORK, {
   forget: ['sealedToken'],
@@ -298,6 +292,7 @@ defineWorkKind(EMAIL_WORK, {
       email: getStringFromEnv('SENDER_EMAIL'),
     };
     const messageId = await sendMail({ from, to: [payload.to], ...content });
+    countEmail('sent');
     return {
       result: { messageId },
       events: [
@@ -322,6 +317,7 @@ defineWorkKind(EMAIL_WORK, {
     const payload = work.payload as unknown as EmailPayload;
     const quote = await getQuoteAt(payload.dealId, payload.quoteId);
     const buildFailed = failure.error instanceof EmailBuildError;
+    countEmail('failed');
     const events = [
       newEvent(
         payload.dealId,
@@ -345,7 +341,9 @@ defineWorkKind(EMAIL_WORK, {
     // the signed copy could not be built.
     const toCustomer = payload.mail !== 'notice';
     const covered = payload.mail === 'signed-copy' && buildFailed;
-    const rep = quote && toCustomer && !covered ? await repOf(quote) : undefined;
+    const owner =
+      quote && toCustomer && !covered ? await repOf(quote, await getDeal(quote.dealId)) : undefined;
+    const rep = owner?.email ? { name: owner.name, email: owner.email } : undefined;
     const follow: NewWork[] = [];
     if (rep) {
       const notice: EmailPayload = {

@@ -1,14 +1,14 @@
 import { linkKey } from '#config/link-key';
+import type { User } from '#contracts/actor';
+import { newEvent, userActor } from '#domain/events';
 import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quotes';
 import { hashToken, newToken, sealToken, unsealToken } from '#domain/tokens';
-import type { User } from '#http/auth';
 import type { QuoteResendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
 import { putEvent } from '#store/deals';
 import { getLinkSeal, saveQuote } from '#store/quotes';
 import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
-import { newEvent, userActor } from './deals.ts';
 import { getQuoteFor, quoteUrl } from './quotes.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '#contracts/actor';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import type { User } from '#http/auth';
 import { ensureTable } from '#infra/local/dynamodb';
 import { freePort } from '#infra/local/ports';
 import { type LocalSes, startSes } from '#infra/local/ses';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   store = await import('#store/client');
   keysModule = await import('#store/keys');
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isOutboxEvent } = await import('../../functions/notify/filter.ts');
+  const { isOutboxEvent } = await import('#contracts/streams');
   const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   poller = startStreamPoller({
     endpoint: dynamo,
