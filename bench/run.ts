@@ -4,7 +4,7 @@
  * processes (they start nothing of the stack).
  *
  *   npm run bench                          api, then pages
- *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | console; repeatable)
+ *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | console | outbox; repeatable)
  *   npm run bench -- --quick               a smaller run (100 requests, 1,000 deals): a smoke test
  *
  * Benchmarks print figures; they never assert timings.
@@ -21,11 +21,11 @@ import { CONCURRENCY } from './support/measure.ts';
 import { callsTable, loadAverage, machine, type Report, table, writeReport } from './support/report.ts';
 import { type BenchStack, startStack } from './support/stack.ts';
 
-const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'console'] as const;
+const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'console', 'outbox'] as const;
 /** Benches that are scripts of their own, run in a child process. */
-type ScriptBench = 'pdf' | 'bundles' | 'reports' | 'console';
+type ScriptBench = 'pdf' | 'bundles' | 'reports' | 'console' | 'outbox';
 const isScript = (b: string): b is ScriptBench =>
-  b === 'pdf' || b === 'bundles' || b === 'reports' || b === 'console';
+  b === 'pdf' || b === 'bundles' || b === 'reports' || b === 'console' || b === 'outbox';
 type Bench = (typeof BENCHES)[number];
 const HTTP_BENCHES: Record<
   'api' | 'pages',
@@ -35,7 +35,7 @@ const HTTP_BENCHES: Record<
   pages: pagesBench,
 };
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const USAGE = 'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|console]... [--quick]';
+const USAGE = 'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|console|outbox]... [--quick]';
 
 class UsageError extends Error {}
 
@@ -61,7 +61,7 @@ function readArgs(argv: string[]): { only: Bench[]; quick: boolean } {
   return { only: BENCHES.filter((b) => only.includes(b)), quick: values.quick ?? false };
 }
 
-/** pdf, bundles, reports and console: `tsx bench/<name>.ts` in a child process, output passed through. */
+/** pdf, bundles, reports, console and outbox: `tsx bench/<name>.ts` in a child process, output passed through. */
 function runScript(name: ScriptBench, quick: boolean): Promise<number> {
   const tsxCli = join(BENCH_DIR, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return new Promise((resolve) => {

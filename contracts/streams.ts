@@ -12,6 +12,7 @@ export const OUTBOX_ENTITY = 'Event';
 
 export const OUTBOX_TYPES = [
   'quote.sent',
+  'quote.resent',
   'quote.viewed',
   'quote.signed',
   'quote.changes_requested',

@@ -27,8 +27,18 @@ export interface SignedCopyEmailInput {
   signedAt: string;
 }
 
-/** The events a rep is told about by email (`email.failed` is shown in the timeline only). */
-export const NOTICE_KINDS = ['viewed', 'signed', 'changes_requested', 'declined', 'expired'] as const;
+/**
+ * What a rep is told about by email: the customer's actions, and an email to the customer that could
+ * not be delivered (`email_failed`, after a permanent failure or 24 hours of retries).
+ */
+export const NOTICE_KINDS = [
+  'viewed',
+  'signed',
+  'changes_requested',
+  'declined',
+  'expired',
+  'email_failed',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface RepNotice {
@@ -42,6 +52,10 @@ export interface RepNotice {
   reason?: string;
   /** The customer's message (changes requested, decline). */
   message?: string;
+  /** `email_failed`: the address that did not get the email. */
+  failedTo?: string;
+  /** `signed`: the signed copy could not be built, so the customer's email went out without it. */
+  copyNotBuilt?: boolean;
   /** The rep's language; the quote's when absent. */
   locale?: Locale;
   /** The deal was already closed when this happened: it stayed as the rep left it. */
@@ -59,6 +73,8 @@ const EmailStrings = z.strictObject({
     changes_requested: SubjectMessage,
     declined: SubjectMessage,
     expired: SubjectMessage,
+    email_failed: SubjectMessage,
+    copyNotBuilt: Line,
     /** Said when the answer found the deal already closed and left it as it was. */
     dealStays: z.strictObject({ won: Line, lost: Line }),
     customerMessage: Line,
@@ -269,8 +285,11 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     at: formatDateTime(notice.at, locale, view.timeZone),
     signerName: notice.signerName ?? view.recipient.name,
     reason: notice.reason ?? '',
+    failedTo: notice.failedTo ?? view.recipient.email,
   };
   const text = strings.notice[notice.kind];
+  const body = interpolate(text.message, values);
+  const extra = notice.copyNotBuilt ? `\n\n${interpolate(strings.notice.copyNotBuilt, values)}` : '';
   const subject = subjectLine(interpolate(text.subject, values));
   const message = notice.message?.trim() ? toParagraphs(notice.message) : [];
   return render(root, locale, {
@@ -278,7 +297,7 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     preheader: subject,
     colors: view.theme.colors,
     paragraphs: [
-      ...toParagraphs(interpolate(text.message, values)),
+      ...toParagraphs(`${body}${extra}`),
       ...(notice.dealStays ? toParagraphs(strings.notice.dealStays[notice.dealStays]) : []),
     ],
     quoted: message.length > 0 ? { label: strings.notice.customerMessage, paragraphs: message } : null,

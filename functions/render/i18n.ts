@@ -70,6 +70,7 @@ export const LABEL_KEYS = [
   'actorSystem',
   'eventQuoteCreated',
   'eventQuoteSent',
+  'eventQuoteResent',
   'eventQuoteViewed',
   'eventQuoteSigned',
   'eventQuoteChangesRequested',

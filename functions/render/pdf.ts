@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Font, create as parseFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
-import { SignatureImageError, signaturePng } from '#domain/signature';
+import { PNG } from 'pngjs';
+import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
@@ -75,6 +76,7 @@ const PAGE_SIZES = { A4: [595.28, 841.89], LETTER: [612, 792] } as const;
 const EVENT_LABELS: Record<string, LabelKey> = {
   'quote.created': 'eventQuoteCreated',
   'quote.sent': 'eventQuoteSent',
+  'quote.resent': 'eventQuoteResent',
   'quote.viewed': 'eventQuoteViewed',
   'quote.signed': 'eventQuoteSigned',
   'quote.changes_requested': 'eventQuoteChangesRequested',
@@ -112,12 +114,33 @@ function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
   return font as unknown as PDFKit.Mixins.PDFFontSource;
 }
 
-/** Logo images are decoded from base64 once per process, not once per render. */
+/**
+ * A document that cannot be rendered (a damaged image, a template that fails): an error of that one
+ * document, thrown (or rejected) where the caller awaits it, never from a callback of the PDF library.
+ */
+export class RenderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RenderError';
+  }
+}
+
+/**
+ * Logo images are decoded from base64 once per process, not once per render. A PNG is decoded whole
+ * here, synchronously, so a damaged one fails this render instead of pdfkit's zlib callback.
+ */
 const imageBytes = new Map<string, Buffer>();
 function logoBytes(base64: string): Buffer {
   let bytes = imageBytes.get(base64);
   if (bytes === undefined) {
     bytes = Buffer.from(base64, 'base64');
+    if (bytes.subarray(1, 4).toString('latin1') === 'PNG') {
+      try {
+        PNG.sync.read(bytes);
+      } catch (error) {
+        throw new RenderError(`the template's logo is not a readable PNG`, { cause: error });
+      }
+    }
     imageBytes.set(base64, bytes);
   }
   return bytes;
@@ -959,7 +982,14 @@ function certificatePages(layout: Layout, certificate: Certificate): void {
   layout.paragraphs([[labels.documentHashNote]], { font: 'regular', size: size - 1, color: colors.muted });
 
   if (certificate.signatureImage !== undefined) {
-    const png = signaturePng(certificate.signatureImage);
+    let png: Buffer;
+    try {
+      png = signatureForPdf(certificate.signatureImage);
+    } catch (error) {
+      throw new RenderError(`the stored signature image cannot be rendered: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const height = 70;
     layout.ensure(height + 10);
     layout.doc.image(png, layout.left, layout.y, { fit: [220, height] });
@@ -1043,7 +1073,7 @@ function footers(layout: Layout): void {
  * With `certificate`, the signed copy: same pages, then the certificate; its ID and modification
  * date move to the signature so that it is a distinct document from the one that was signed.
  */
-export function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
+export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
   const { certificate } = options;
   const layout = new Layout(view, {
     modDate: certificate?.signedAt ?? view.document.modDate,
@@ -1068,4 +1098,4 @@ function signedFileId(fileId: string, documentHash: string): string {
   return createHash('sha256').update(`${fileId}/signed/${documentHash}`).digest('hex').slice(0, 32);
 }
 
-export { SignatureImageError, signaturePng };
+export { SignatureImageError };

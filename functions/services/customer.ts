@@ -2,7 +2,7 @@ import { linkKey } from '#config/link-key';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { customerActor, newEvent } from '#domain/events';
 import { AWAITING_CUSTOMER, effectiveStatus } from '#domain/quotes';
-import { signaturePng } from '#domain/signature';
+import { canonicalSignature } from '#domain/signature';
 import { hashToken, isTokenShaped, sealToken } from '#domain/tokens';
 import type { Deal } from '#schemas/deals';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
@@ -94,7 +94,9 @@ const changed = (quote: Quote): TransitionPlan<Outcome> => ({ quote, result: { q
 
 export function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
   const method = input.signature ? 'drawn' : 'typed';
-  if (input.signature) signaturePng(input.signature);
+  // Decoded and checked whole before anything is written (422 otherwise); what is stored is our
+  // re-encoding, known good.
+  const image = input.signature ? canonicalSignature(input.signature) : undefined;
   return answer(
     token,
     'sign',
@@ -102,7 +104,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
       q.status === 'signed' &&
       q.signature?.name === input.name &&
       q.signature.email === input.email &&
-      q.signature.image === input.signature,
+      q.signature.image === image,
     async ({ quote }, now) => {
       if (!quote.documentHash) throw new Error(`quote ${quote.id} was sent without a document hash`);
       if (input.documentHash && input.documentHash !== quote.documentHash) {
@@ -118,7 +120,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
         signature: {
           name: input.name,
           ...(input.email ? { email: input.email } : {}),
-          ...(input.signature ? { image: input.signature } : {}),
+          ...(image ? { image } : {}),
           method,
           consent: true,
           at: now,

@@ -49,6 +49,8 @@ export async function sendQuote(
       };
       sent.documentHash = sha256Hex(await quotePdf(sent));
       const token = newToken();
+      // Sealed for the outbox, and kept beside the quote while it waits for the customer (resend).
+      const sealedToken = sealToken(token, await linkKey());
       const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
       return {
         quote: sent,
@@ -58,9 +60,9 @@ export async function sendQuote(
           ...(to ? { to } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
           ...(input.message ? { message: input.message } : {}),
-          ...(input.channel === 'email' ? { sealedToken: sealToken(token, await linkKey()) } : {}),
+          ...(input.channel === 'email' ? { sealedToken } : {}),
         },
-        link: { tokenHash: hashToken(token), createdAt: clock.now },
+        link: { tokenHash: hashToken(token), createdAt: clock.now, sealedToken },
         result: { url: quoteUrl(token), status: sent.status },
       };
     },

@@ -403,8 +403,11 @@ const PATCHED = EDITABLE_FIELDS.filter((f) => f !== 'observerIds');
 
 function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | undefined): Plan {
   if (!canAccess(before, ctx.user)) {
-    const field = row.values.externalId !== undefined ? 'externalId' : 'id';
-    fail(ctx, field, 'belongs to a deal you cannot change');
+    // By id, another rep's deal is answered exactly as an unknown one (the API's 404 rule): the
+    // file must not tell whether it exists. An external id that another rep's import used cannot
+    // be reused, and says no more than that.
+    if (row.values.id !== undefined) fail(ctx, 'id', unknownDeal(row.values.id));
+    fail(ctx, 'externalId', 'is already used by another import: choose another');
   }
   const pipeline = ctx.pipelines.find((p) => p.id === before.pipelineId);
   if (!pipeline) fail(ctx, 'pipeline', `the deal's pipeline ${before.pipelineId} no longer exists`);
@@ -485,6 +488,8 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
   };
 }
 
+const unknownDeal = (id: string) => `no deal "${id}" (leave id empty to create deals)`;
+
 function planRow(ctx: Context, row: RawRow): Plan {
   try {
     const externalId = row.values.externalId;
@@ -494,7 +499,7 @@ function planRow(ctx: Context, row: RawRow): Plan {
       if (known !== undefined && known !== id)
         fail(ctx, 'externalId', `already imported as deal ${known}, not ${id}`);
       const deal = ctx.deals.get(id);
-      if (!deal) fail(ctx, 'id', `no deal "${id}" (leave id empty to create deals)`);
+      if (!deal) fail(ctx, 'id', unknownDeal(id));
       return planUpdate(
         ctx,
         row,

@@ -89,8 +89,26 @@ export interface QuoteWrite {
   deal?: { before: Deal; after: Deal };
   /** The statuses the quote may be in for the write to apply (default: the status read). */
   from?: readonly QuoteStatus[];
-  /** A capability link created with it. */
-  link?: { tokenHash: string; createdAt: string };
+  /**
+   * A capability link created with it; `sealedToken` (the token sealed with the link key) is kept
+   * beside the quote while it waits for the customer, so the rep can resend the same link.
+   */
+  link?: { tokenHash: string; createdAt: string; sealedToken?: string };
+}
+
+/** A quote no longer waiting for the customer keeps no way to rebuild its link. */
+const keepsLink = (status: QuoteStatus) => status === 'draft' || AWAITING_CUSTOMER.includes(status);
+
+function linkSealItem(quote: Quote, sealedToken: string) {
+  return { ...keys.linkSeal(quote.dealId, quote.id), entity: 'LinkSeal', quoteId: quote.id, sealedToken };
+}
+
+/** The sealed token of a quote's link, while the quote waits for the customer. */
+export async function getLinkSeal(dealId: string, quoteId: string): Promise<string | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: keys.linkSeal(dealId, quoteId), ConsistentRead: true }),
+  );
+  return typeof out.Item?.sealedToken === 'string' ? out.Item.sealedToken : undefined;
 }
 
 function conditionalQuotePut(
@@ -135,6 +153,10 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
         { expression: 'attribute_not_exists(PK)' },
       ),
     );
+  }
+  if (write.link?.sealedToken) items.push(put(linkSealItem(write.after, write.link.sealedToken)));
+  if (!keepsLink(write.after.status)) {
+    items.push({ Delete: { TableName: table(), Key: keys.linkSeal(write.after.dealId, write.after.id) } });
   }
   const result = await transact(items);
   if (result.ok) return;

@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { OUTBOX_TYPES } from '#contracts/streams';
 import { readContext } from '#infra/context';
 import { aggregateFilters, CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
@@ -80,8 +81,9 @@ describe('CloserStack.wireNotify', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 6 * 3600,
+      MaximumRetryAttempts: STREAM_MAPPINGS.notify.retryAttempts,
+      MaximumRecordAgeInSeconds: STREAM_MAPPINGS.notify.maxRecordAgeSeconds,
+      BatchSize: STREAM_MAPPINGS.notify.batchSize,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
     });
   });
@@ -211,6 +213,31 @@ describe('CloserStack.wireAggregate', () => {
       statements.flatMap(actionsOf).some((a) => a.startsWith('ses:') || a.startsWith('secretsmanager:')),
     ).toBe(false);
     expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('CloserStack.wireDeliver', () => {
+  it('runs deliver every minute, with SES, the link key and the table, and an error alarm', () => {
+    const target = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [target, 'Arn'] } })],
+    });
+    const fn = template.toJSON().Resources[target.asString()];
+    expect(fn.Properties.Description).toBe(functionPlans.deliver.description);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'LINK_KEY_SECRET_ARN']),
+    );
+    const actions = statementsOfFunction(functionPlans.deliver.description).flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining(['ses:SendRawEmail', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+    );
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(stackFunctionNames()).toContain('deliver');
+  });
+
+  it('outputs the notify dead-letter queue for the replay command', () => {
+    template.hasOutput('NotifyDeadLetterQueueUrl', { Value: { Ref: Match.anyValue() } });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureConsoleBuilt } from '#infra/console-assets';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { freePort } from '#infra/local/ports';
@@ -30,6 +31,7 @@ export default async function setup(_project: TestProject) {
     tableName: testEnv.TABLE_NAME,
     handler,
     functionName: 'notify',
+    mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     filter: (record: DynamoDBRecord) =>
       record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
@@ -43,8 +45,8 @@ export default async function setup(_project: TestProject) {
     tableName: testEnv.TABLE_NAME,
     handler: aggregate,
     functionName: 'aggregate',
+    mapping: STREAM_MAPPINGS.aggregate,
     retryDelayMs: 100,
-    maxRetries: 10,
     pollIntervalMs: 100,
     filter: isDealRecord,
     log: (m: string, e?: unknown) => console.error('[aggregate poller]', m, e),

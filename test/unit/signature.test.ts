@@ -1,44 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { SignatureImageError, signaturePng } from '#domain/signature';
+import { canonicalSignature, decodeSignature, SignatureImageError, signatureForPdf } from '#domain/signature';
+import { dataUrl, hostileSignatures, SIGNATURE, signaturePng } from '#test/signature';
 
-/** A PNG signature and IHDR header claiming `width` × `height` pixels (no image data needed). */
-function pngHeader(width: number, height: number): Buffer {
-  const header = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
-  header.writeUInt32BE(13, 8);
-  header.write('IHDR', 12, 'latin1');
-  header.writeUInt32BE(width, 16);
-  header.writeUInt32BE(height, 20);
-  return header;
-}
-const dataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString('base64')}`;
-
-describe('signaturePng', () => {
-  it('returns the bytes of a PNG data URL of a sane canvas', () => {
-    const bytes = pngHeader(800, 300);
-    expect(signaturePng(dataUrl(bytes)).equals(bytes)).toBe(true);
+describe('decodeSignature', () => {
+  it('decodes a drawn signature whole', () => {
+    const image = decodeSignature(SIGNATURE);
+    expect([image.width, image.height, image.rgba.length]).toEqual([240, 80, 240 * 80 * 4]);
   });
 
-  it('refuses another media type and bytes that are not a PNG', () => {
-    expect(() => signaturePng('data:image/jpeg;base64,AAAA')).toThrow(SignatureImageError);
-    expect(() => signaturePng(dataUrl(Buffer.from('GIF89a not a png at all, long enough to read')))).toThrow(
-      'the signature is not a PNG image',
-    );
+  it.each(Object.entries(hostileSignatures()))('refuses %s', (_name, signature) => {
+    expect(() => decodeSignature(signature)).toThrow(SignatureImageError);
   });
 
-  it('refuses a small file that claims a huge or empty canvas before anything inflates it', () => {
-    expect(() => signaturePng(dataUrl(pngHeader(40_000, 40_000)))).toThrow(/too large/);
-    expect(() => signaturePng(dataUrl(pngHeader(0, 10)))).toThrow(SignatureImageError);
+  it('refuses a small file that claims a huge canvas before anything inflates it', () => {
+    const bytes = signaturePng();
+    bytes.writeUInt32BE(40_000, 16);
+    expect(() => decodeSignature(dataUrl(bytes))).toThrow(/checksum|larger/);
   });
 
   it('points the 422 at the signature field', () => {
     try {
-      signaturePng('nope');
+      decodeSignature('nope');
       expect.fail('should refuse');
     } catch (error) {
       expect((error as SignatureImageError).details).toEqual([
         { path: 'body.signature', message: 'the signature must be a PNG data URL' },
       ]);
     }
+  });
+});
+
+describe('canonicalSignature and signatureForPdf', () => {
+  it('re-encode deterministically, the PDF copy opaque RGB', () => {
+    expect(canonicalSignature(SIGNATURE)).toBe(canonicalSignature(SIGNATURE));
+    expect(decodeSignature(canonicalSignature(SIGNATURE)).rgba.equals(decodeSignature(SIGNATURE).rgba)).toBe(
+      true,
+    );
+    const pdfCopy = signatureForPdf(SIGNATURE);
+    expect(pdfCopy[25]).toBe(2); // IHDR colour type: RGB, no alpha
   });
 });
