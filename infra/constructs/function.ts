@@ -19,6 +19,21 @@ export function entryOf(name: string): string {
 /** Where templates/ lands in the Lambda (next to the bundle); functions read it from `TEMPLATES_DIR`. */
 export const TEMPLATES_DIR_IN_LAMBDA = '/var/task/templates';
 
+/** A file built or committed in the repository that a function reads next to its bundle at run time. */
+export interface FunctionAsset {
+  /** Path from the repository root. */
+  from: string;
+  /** Path inside the asset (next to index.mjs). */
+  to: string;
+}
+
+/** Files copied next to a function's bundle, by function; bench/bundles.ts copies the same ones. */
+const FUNCTION_ASSETS: Record<string, FunctionAsset[]> = {};
+
+export function functionAssets(name: string): FunctionAsset[] {
+  return FUNCTION_ASSETS[name] ?? [];
+}
+
 /**
  * The AWS SDK packages left out of the bundle when the runtime's copy is used. `@smithy/*` goes with
  * them: a bundled smithy next to the runtime's SDK is the version mismatch the CDK flag
@@ -128,10 +143,14 @@ export class CloserFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.shipTemplates
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.shipTemplates
               ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`]
-              : [],
+              : []),
+            ...functionAssets(props.name).map(
+              (asset) => `cp "${join(inputDir, asset.from)}" "${join(outputDir, asset.to)}"`,
+            ),
+          ],
         },
       },
     });
