@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract } from '#http/operation';
 import { routes } from '#infra/routes';
 import { ErrorBody } from '#schemas/common';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
 import { templatesDir } from './paths.ts';
 import { type LabelledValue, type Paragraph, type QuoteView, toParagraphs } from './view.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Locale as LocaleSchema } from '#schemas/common';
 
 export type Locale = z.infer<typeof LocaleSchema>;
