@@ -28,7 +28,10 @@ export interface FunctionAsset {
 }
 
 /** Files copied next to a function's bundle, by function; bench/bundles.ts copies the same ones. */
-const FUNCTION_ASSETS: Record<string, FunctionAsset[]> = {};
+const FUNCTION_ASSETS: Record<string, FunctionAsset[]> = {
+  // The OpenAPI document, generated at build time (npm run openapi), served by GET /openapi.json.
+  api: [{ from: 'functions/api/openapi.json', to: 'openapi.json' }],
+};
 
 export function functionAssets(name: string): FunctionAsset[] {
   return FUNCTION_ASSETS[name] ?? [];
