@@ -19,7 +19,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { entryOf, PROJECT_ROOT } from '#infra/constructs/function';
+import { bundledTemplatesDir, entryOf, PROJECT_ROOT } from '#infra/constructs/function';
 import { type CloserFunctionName, functionPlans } from '#infra/stack';
 import { bundle as buildBundle, inFreshProcess, p50, WORK_DIR } from './support/bundle.ts';
 
@@ -58,7 +58,7 @@ const LAMBDA_ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   TABLE_NAME: 'closer-bench',
   PUBLIC_BASE_URL: 'https://quotes.example.com',
-  TEMPLATES_DIR: join(PROJECT_ROOT, 'templates'),
+  TEMPLATES_DIR: bundledTemplatesDir(),
   LINK_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
   SENDER_EMAIL: 'quotes@example.com',
   SES_CONFIGURATION_SET: 'bench',

@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { entryOf, PROJECT_ROOT } from '#infra/constructs/function';
+import { bundledTemplatesDir, entryOf } from '#infra/constructs/function';
 import { gatewayEvent } from '#infra/local/gateway-event';
 import { lambdaContext } from '#infra/local/lambda';
 import { userFor } from '#infra/local/users';
@@ -80,7 +80,7 @@ async function coldViews(quotes: SentQuote[]): Promise<ColdView> {
        return { requestMs: performance.now() - t0, status: answer.statusCode };`,
       {
         input: { event, context },
-        env: { ...process.env, TEMPLATES_DIR: join(PROJECT_ROOT, 'templates') },
+        env: { ...process.env, TEMPLATES_DIR: bundledTemplatesDir() },
       },
     );
   });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { PROJECT_ROOT } from '#infra/constructs/function';
+import { bundledTemplatesDir } from '#infra/constructs/function';
 import { renderQuoteHtml } from '#render/html';
 import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
@@ -45,7 +45,7 @@ async function firstPdfInFreshProcesses(): Promise<{ p50: number; importP50: num
       `const t0 = performance.now();
        const pdf = await mod.renderQuotePdf(mod.quoteView(mod.quote(10), mod.getTemplate('classic')));
        return { renderMs: performance.now() - t0, bytes: pdf.length };`,
-      { env: { PATH: process.env.PATH, TEMPLATES_DIR: path.join(PROJECT_ROOT, 'templates') } },
+      { env: { PATH: process.env.PATH, TEMPLATES_DIR: bundledTemplatesDir() } },
     );
     runs.push(r.importMs + r.renderMs);
     imports.push(r.importMs);

@@ -44,6 +44,7 @@ export async function bundle(source: BundleSource): Promise<string> {
     sourcesContent: HOUSE_ESBUILD.sourcesContent,
     mainFields: [...HOUSE_ESBUILD.mainFields],
     banner: { js: HOUSE_ESBUILD.banner },
+    alias: HOUSE_ESBUILD.alias,
     external: source.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
     logLevel: 'error',
   });

@@ -7,6 +7,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { preparedTemplates } from './templates.ts';
 
 /** The repository root: esbuild runs here so package.json `imports` (`#domain/*`, ...) resolve. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +15,14 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where a function's Lambda entry point lives: one folder per function, `handler` exported. */
 export function entryOf(name: string): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+/** Where build outputs wait to be copied into assets (git-ignored, like node_modules). */
+export const BUILD_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'closer-build');
+
+/** templates/ as the bundles ship it: with the Handlebars templates precompiled. */
+export function bundledTemplatesDir(): string {
+  return preparedTemplates(PROJECT_ROOT, BUILD_CACHE_DIR);
 }
 
 /** Where templates/ lands in the Lambda (next to the bundle); functions read it from `TEMPLATES_DIR`. */
@@ -52,6 +61,8 @@ export const AWS_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
  */
 export const HOUSE_ESBUILD = {
   target: 'node22',
+  /** Packages replaced by a stub (see each stub for why). */
+  alias: { brotli: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'brotli') },
   minify: true,
   sourcemap: true,
   sourcesContent: false,
@@ -141,6 +152,9 @@ export class CloserFunction extends NodejsFunction {
         sourcesContent: HOUSE_ESBUILD.sourcesContent,
         mainFields: [...HOUSE_ESBUILD.mainFields],
         banner: HOUSE_ESBUILD.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(HOUSE_ESBUILD.alias).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
         bundleAwsSDK: props.bundleAwsSdk,
         externalModules: props.bundleAwsSdk ? [] : [...AWS_SDK_EXTERNALS],
         commandHooks: {
@@ -148,7 +162,7 @@ export class CloserFunction extends NodejsFunction {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(props.shipTemplates
-              ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`]
+              ? [`cp -R "${bundledTemplatesDir()}" "${join(outputDir, 'templates')}"`]
               : []),
             ...functionAssets(props.name).map(
               (asset) => `cp "${join(inputDir, asset.from)}" "${join(outputDir, asset.to)}"`,
