@@ -3,7 +3,6 @@ import { findStage } from '#domain/pipelines';
 import { assertMove } from '#domain/quotes';
 import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
 import type { User } from '#http/auth';
-import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import type { Deal, DealEvent } from '#schemas/deals';
 import type { QuoteSendInput } from '#schemas/quote-requests';
@@ -20,8 +19,20 @@ import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
 
 const MAX_ATTEMPTS = 5;
 
+/**
+ * The PDF renderer (pdfkit, fontkit, the layout) loads with the first PDF, not at cold start: the
+ * routes and stream records that never make a PDF (notify's notices) do not pay for it. In a bundle,
+ * esbuild keeps it in the same file but runs its modules only on this import.
+ */
+let loading: Promise<typeof import('#render/pdf')> | undefined;
+function pdfRenderer(): Promise<typeof import('#render/pdf')> {
+  loading ??= import('#render/pdf');
+  return loading;
+}
+
 /** The PDF of a quote, byte-identical for the same quote: its hash is recomputable at any time. */
-export function quotePdf(quote: Quote): Promise<Buffer> {
+export async function quotePdf(quote: Quote): Promise<Buffer> {
+  const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote));
 }
 
@@ -107,6 +118,7 @@ export async function signedPdf(quote: Quote, events: DealEvent[]): Promise<Buff
     .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
     .map((e) => ({ at: e.at, type: e.type, actor: e.actor }));
+  const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote), {
     certificate: {
       signerName: signature.name,
