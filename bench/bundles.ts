@@ -10,6 +10,10 @@
  * busy machine, and it is what the targets are written in (≤ 1.25× the baseline, ≤ 500 KB).
  *
  *   npx tsx bench/bundles.ts            writes bench/results/bundles.json
+ *   BENCH_BEFORE_ROOT=/path/to/an/older/checkout npx tsx bench/bundles.ts
+ *                                       also builds that checkout's HTTP functions (`api@before`, …)
+ *                                       and measures them interleaved with these: before and after
+ *                                       side by side in one run (the SDK-external variant is skipped)
  *
  * Caveats, printed with the results: the external variant resolves the SDK from this repo's
  * node_modules, while Lambda resolves the runtime's copy (another version, loaded from
@@ -20,7 +24,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundledTemplatesDir, entryOf, PROJECT_ROOT } from '#infra/constructs/function';
-import { type CloserFunctionName, functionPlans } from '#infra/stack';
+import { type CloserFunctionName, functionPlans, httpFunctionNames } from '#infra/stack';
 import { bundle as buildBundle, inFreshProcess, p50, WORK_DIR } from './support/bundle.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -29,7 +33,8 @@ const RESULTS = join(PROJECT_ROOT, 'bench', 'results', 'bundles.json');
 type Variant = 'sdk-bundled' | 'sdk-external';
 /** The bare-client baseline: a bundle that only creates the DocumentClient. */
 const BASELINE = 'baseline';
-type Bundle = CloserFunctionName | typeof BASELINE;
+type Bundle = CloserFunctionName | typeof BASELINE | `${CloserFunctionName}@before`;
+const BEFORE_ROOT = process.env.BENCH_BEFORE_ROOT;
 
 const BASELINE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -67,9 +72,18 @@ const LAMBDA_ENV = {
 };
 
 async function bundle(fn: Bundle, variant: Variant): Promise<string> {
+  if (fn.endsWith('@before') && BEFORE_ROOT) {
+    const name = fn.slice(0, -'@before'.length);
+    return buildBundle({
+      name: `${name}-before-${variant}`,
+      entry: { file: join(BEFORE_ROOT, 'functions', name, 'handler.ts') },
+      root: BEFORE_ROOT,
+      sdkExternal: variant === 'sdk-external',
+    });
+  }
   return buildBundle({
     name: `${fn}-${variant}`,
-    entry: fn === BASELINE ? { source: BASELINE_SOURCE } : { file: entryOf(fn) },
+    entry: fn === BASELINE ? { source: BASELINE_SOURCE } : { file: entryOf(fn as CloserFunctionName) },
     ...(fn === BASELINE ? {} : { assetsOf: fn }),
     sdkExternal: variant === 'sdk-external',
   });
@@ -149,10 +163,11 @@ async function main(): Promise<void> {
   console.log(
     `bundles: ${RUNS} fresh processes per bundle, the deployed variants interleaved with the baseline`,
   );
-  const deployed = measureInterleaved(await build('sdk-bundled', [BASELINE, ...fns]));
+  const before: Bundle[] = BEFORE_ROOT ? httpFunctionNames().map((fn) => `${fn}@before` as const) : [];
+  const deployed = measureInterleaved(await build('sdk-bundled', [BASELINE, ...fns, ...before]));
   const baseline = deployed.find((m) => m.fn === BASELINE)?.importMsP50 ?? Number.NaN;
   for (const m of deployed) m.ratioToBaseline = Math.round((m.importMsP50 / baseline) * 100) / 100;
-  const external = measureInterleaved(await build('sdk-external', fns));
+  const external = BEFORE_ROOT ? [] : measureInterleaved(await build('sdk-external', fns));
   const results = [...deployed, ...external];
   for (const m of results) {
     console.log(

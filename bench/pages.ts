@@ -168,6 +168,9 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
   const warm = all.slice(quoteCount, quoteCount + WARMUP_QUOTES);
   console.log(`pages: the first GET /q/{token} of ${coldCount} fresh processes (bundled pages)...`);
   const cold = await coldViews(all.slice(quoteCount + WARMUP_QUOTES));
+  console.log(
+    `pages: cold first view p50 ${cold.totalMsP50} ms (import ${cold.importMsP50} ms + request ${cold.requestMsP50} ms)`,
+  );
   const at = (list: SentQuote[], i: number): SentQuote => {
     const quote = list[i % list.length];
     if (!quote) throw new Error(`no quote at ${i}`);

@@ -21,6 +21,8 @@ export interface BundleSource {
   /** Function whose assets (files copied next to index.mjs) the bundle gets. */
   assetsOf?: string;
   sdkExternal?: boolean;
+  /** Another checkout to build from (a "before" tree, for side-by-side figures); assets are not copied. */
+  root?: string;
 }
 
 /** Bundles `source` into WORK_DIR/<name>/index.mjs (plus its assets) and returns that path. */
@@ -33,7 +35,7 @@ export async function bundle(source: BundleSource): Promise<string> {
     ...('file' in source.entry
       ? { entryPoints: [source.entry.file] }
       : { stdin: { contents: source.entry.source, resolveDir: PROJECT_ROOT, loader: 'ts' as const } }),
-    absWorkingDir: PROJECT_ROOT,
+    absWorkingDir: source.root ?? PROJECT_ROOT,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -44,11 +46,12 @@ export async function bundle(source: BundleSource): Promise<string> {
     sourcesContent: HOUSE_ESBUILD.sourcesContent,
     mainFields: [...HOUSE_ESBUILD.mainFields],
     banner: { js: HOUSE_ESBUILD.banner },
-    alias: HOUSE_ESBUILD.alias,
+    // A "before" checkout is built as it was: without the stubs this one adds.
+    alias: source.root ? {} : HOUSE_ESBUILD.alias,
     external: source.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
     logLevel: 'error',
   });
-  for (const asset of source.assetsOf ? functionAssets(source.assetsOf) : []) {
+  for (const asset of source.assetsOf && !source.root ? functionAssets(source.assetsOf) : []) {
     cpSync(join(PROJECT_ROOT, asset.from), join(outdir, asset.to));
   }
   return outfile;
