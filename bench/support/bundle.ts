@@ -8,7 +8,13 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { AWS_SDK_EXTERNALS, functionAssets, HOUSE_ESBUILD, PROJECT_ROOT } from '#infra/constructs/function';
+import {
+  AWS_SDK_EXTERNALS,
+  assetFile,
+  functionAssets,
+  HOUSE_ESBUILD,
+  PROJECT_ROOT,
+} from '#infra/constructs/function';
 
 /** Inside the repo so an external SDK resolves from node_modules; git-ignored. */
 export const WORK_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'closer-bench');
@@ -47,12 +53,18 @@ export async function bundle(source: BundleSource): Promise<string> {
     mainFields: [...HOUSE_ESBUILD.mainFields],
     banner: { js: HOUSE_ESBUILD.banner },
     // A "before" checkout is built as it was: without the stubs this one adds.
-    alias: source.root ? {} : HOUSE_ESBUILD.alias,
+    alias: source.root
+      ? {}
+      : Object.fromEntries(
+          Object.entries(HOUSE_ESBUILD.alias).filter(
+            ([name]) => !source.sdkExternal || !name.startsWith('@aws-sdk/'),
+          ),
+        ),
     external: source.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
     logLevel: 'error',
   });
   for (const asset of source.assetsOf && !source.root ? functionAssets(source.assetsOf) : []) {
-    cpSync(join(PROJECT_ROOT, asset.from), join(outdir, asset.to));
+    cpSync(assetFile(asset), join(outdir, asset.to));
   }
   return outfile;
 }

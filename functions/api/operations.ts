@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import * as z from 'zod';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
@@ -25,12 +26,18 @@ export const apiOperations = {
 
 /**
  * The OpenAPI document is generated at build time from the contracts (`npm run openapi` writes
- * `openapi.json` next to this file; the bundle gets a copy next to index.mjs), so a cold start loads
- * neither the JSON Schema converter nor the other functions' contracts. Read on the first request.
+ * `openapi.json` next to this file; the bundle carries it compressed next to index.mjs), so a cold
+ * start loads neither the JSON Schema converter nor the other functions' contracts. Read on the
+ * first request.
  */
 let document: string | undefined;
 function openApiText(): string {
-  document ??= readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
+  if (document === undefined) {
+    const compressed = new URL('./openapi.json.gz', import.meta.url);
+    document = existsSync(compressed)
+      ? gunzipSync(readFileSync(compressed)).toString('utf8')
+      : readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
+  }
   return document;
 }
 
