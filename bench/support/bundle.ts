@@ -29,6 +29,8 @@ export interface BundleSource {
   sdkExternal?: boolean;
   /** Another checkout to build from (a "before" tree, for side-by-side figures); assets are not copied. */
   root?: string;
+  /** false: without the house stubs (HOUSE_ESBUILD.alias), as for the bare-client baseline. */
+  stubs?: boolean;
 }
 
 /** Bundles `source` into WORK_DIR/<name>/index.mjs (plus its assets) and returns that path. */
@@ -53,13 +55,14 @@ export async function bundle(source: BundleSource): Promise<string> {
     mainFields: [...HOUSE_ESBUILD.mainFields],
     banner: { js: HOUSE_ESBUILD.banner },
     // A "before" checkout is built as it was: without the stubs this one adds.
-    alias: source.root
-      ? {}
-      : Object.fromEntries(
-          Object.entries(HOUSE_ESBUILD.alias).filter(
-            ([name]) => !source.sdkExternal || !name.startsWith('@aws-sdk/'),
+    alias:
+      source.root || source.stubs === false
+        ? {}
+        : Object.fromEntries(
+            Object.entries(HOUSE_ESBUILD.alias).filter(
+              ([name]) => !source.sdkExternal || !name.startsWith('@aws-sdk/'),
+            ),
           ),
-        ),
     external: source.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
     logLevel: 'error',
   });
