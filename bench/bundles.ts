@@ -20,7 +20,7 @@
  * /var/runtime); this machine's CPU and Node version differ from Lambda's, so compare the variants
  * with each other, not with Lambda's INIT durations.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundledTemplatesDir, entryOf, PROJECT_ROOT } from '#infra/constructs/function';
