@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { routes } from '#contracts/routes';
+import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
 import { loadHandlers, loadStreamHandler } from '#infra/local/handlers';
@@ -19,9 +21,6 @@ import { freePort } from '#infra/local/ports';
 import { createLocalServer } from '#infra/local/server';
 import { startSes } from '#infra/local/ses';
 import { type StreamHandler, type StreamPoller, startStreamPoller } from '#infra/local/stream-poller';
-import { routes } from '#infra/routes';
-import { isDealRecord } from '../../functions/aggregate/filter.ts';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
 import type { DynamoProbe } from './dynamo-probe.ts';
 
 const TABLE_NAME = 'closer-bench';

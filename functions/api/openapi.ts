@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { routes } from '#contracts/routes';
 import type { Contract } from '#http/operation';
-import { routes } from '#infra/routes';
 import { ErrorBody } from '#schemas/common';
 import { bulkContracts } from '../bulk/contracts.ts';
 import { documentContracts } from '../documents/contracts.ts';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod';
+import type { OperationOf } from '#contracts/routes';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { jsonText } from '#http/response';
-import type { OperationOf } from '#infra/routes';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import * as pipelines from './pipelines.ts';
@@ -45,6 +45,7 @@ export const getOpenApi = defineOperation(
   {
     summary: 'This API description (OpenAPI 3.1)',
     tags: ['meta'],
+    auth: 'public',
     response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
   },
   async () => jsonText(200, openApiText()),

@@ -2,9 +2,8 @@ import { GoneError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { binary, json } from '#http/response';
 import { resolveToken } from '#services/customer';
-import { pdfFileName, quotePdf, sendQuote, signedFileName, signedPdf } from '#services/documents';
+import { customerPdf, pdfFileName, quotePdf, sendQuote } from '#services/documents';
 import { getQuoteFor } from '#services/quotes';
-import { listEvents } from '#store/deals';
 import { PUBLIC_HEADERS } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
 
@@ -23,12 +22,9 @@ export const documentOperations = {
         `this quote was ${quote.status === 'superseded' ? 'replaced by a newer version' : 'withdrawn'}`,
       );
     }
-    const signed = quote.status === 'signed';
-    const pdf = signed
-      ? await signedPdf(quote, (await listEvents(quote.dealId, undefined, 1000)).items)
-      : await quotePdf(quote);
+    const { pdf, fileName } = await customerPdf(quote);
     return binary(200, pdf, 'application/pdf', {
-      'content-disposition': `attachment; filename="${signed ? signedFileName(quote) : pdfFileName(quote)}"`,
+      'content-disposition': `attachment; filename="${fileName}"`,
       ...PUBLIC_HEADERS,
     });
   }),

@@ -2,15 +2,17 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { observed } from '#config/observability';
+import { isOutboxEvent } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
-import { isOutboxEvent, processOutboxEvent } from '#services/notify';
+import { processOutboxEvent } from '#services/notify';
 
 /**
  * The table stream's consumer (the outbox). Records are handled in order; the first failure and
  * everything after it are reported as batch item failures, so the event source retries them and
  * nothing after a failed record is skipped.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   for (const [i, record] of event.Records.entries()) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
@@ -29,3 +31,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   return { batchItemFailures: [] };
 }
+
+/** With the Lambda context and correlation id on every log line, and the metrics published. */
+export const handler = observed(handle);

@@ -44,6 +44,8 @@ export interface RepNotice {
   message?: string;
   /** The rep's language; the quote's when absent. */
   locale?: Locale;
+  /** The deal was already closed when this happened: it stayed as the rep left it. */
+  dealStays?: 'won' | 'lost';
 }
 
 const Line = z.string().min(1);
@@ -57,6 +59,8 @@ const EmailStrings = z.strictObject({
     changes_requested: SubjectMessage,
     declined: SubjectMessage,
     expired: SubjectMessage,
+    /** Said when the answer found the deal already closed and left it as it was. */
+    dealStays: z.strictObject({ won: Line, lost: Line }),
     customerMessage: Line,
     button: Line,
   }),
@@ -265,7 +269,10 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     subject,
     preheader: subject,
     colors: view.theme.colors,
-    paragraphs: toParagraphs(interpolate(text.message, values)),
+    paragraphs: [
+      ...toParagraphs(interpolate(text.message, values)),
+      ...(notice.dealStays ? toParagraphs(strings.notice.dealStays[notice.dealStays]) : []),
+    ],
     quoted: message.length > 0 ? { label: strings.notice.customerMessage, paragraphs: message } : null,
     summary: null,
     button: { url: webUrl(notice.url), label: strings.notice.button },

@@ -1,23 +1,16 @@
 import { linkKey } from '#config/link-key';
-import { findStage } from '#domain/pipelines';
-import { assertMove } from '#domain/quotes';
+import type { User } from '#contracts/actor';
+import { userActor } from '#domain/events';
 import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
-import type { User } from '#http/auth';
 import { getTemplate } from '#render/templates';
-import type { Deal, DealEvent } from '#schemas/deals';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
-import { VersionConflictError } from '#store/deals';
-import { saveQuote } from '#store/quotes';
+import { listEvents } from '#store/deals';
 import { rememberUser } from '#store/users';
-import { systemClock } from './clock.ts';
-import { newEvent, planStageMove, userActor } from './deals.ts';
-import { getPipeline } from './pipelines.ts';
 import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
+import { transitionQuote } from './transitions.ts';
 
 /** Quote documents (PDF) and sending: the use cases that need the PDF renderer. */
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * The PDF renderer (pdfkit, fontkit, the layout) loads with the first PDF, not at cold start: the
@@ -51,31 +44,26 @@ export async function sendQuote(
   user: User,
 ): Promise<{ url: string; status: Quote['status'] }> {
   await rememberUser(user);
-  for (let attempt = 1; ; attempt++) {
-    const { quote, deal } = await getQuoteFor(id, user);
-    assertMove(quote.status, 'sent', 'sent');
-    const clock = systemClock();
-    const template = getTemplate(quote.templateId);
-    const { logo: _logo, ...seller } = template.seller;
-    const sent: Quote = {
-      ...quote,
-      status: 'sent',
-      sentAt: clock.now,
-      sentBy: { id: user.id, name: user.name, email: user.email },
-      updatedAt: clock.now,
-      seller,
-    };
-    sent.documentHash = sha256Hex(await quotePdf(sent));
-    const token = newToken();
-    const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
-    const events: DealEvent[] = [
-      newEvent(
-        deal.id,
-        'quote.sent',
-        {
-          quoteId: quote.id,
-          number: quote.number,
-          version: quote.version,
+  return transitionQuote({
+    action: 'send',
+    actor: userActor(user),
+    read: () => getQuoteFor(id, user),
+    build: async ({ quote }, clock) => {
+      const { logo: _logo, ...seller } = getTemplate(quote.templateId).seller;
+      const sent: Quote = {
+        ...quote,
+        status: 'sent',
+        sentAt: clock.now,
+        sentBy: { id: user.id, name: user.name, email: user.email },
+        updatedAt: clock.now,
+        seller,
+      };
+      sent.documentHash = sha256Hex(await quotePdf(sent));
+      const token = newToken();
+      const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
+      return {
+        quote: sent,
+        data: {
           channel: input.channel,
           documentHash: sent.documentHash,
           ...(to ? { to } : {}),
@@ -83,37 +71,21 @@ export async function sendQuote(
           ...(input.message ? { message: input.message } : {}),
           ...(input.channel === 'email' ? { sealedToken: sealToken(token, await linkKey()) } : {}),
         },
-        userActor(user),
-        clock,
-      ),
-    ];
-    const pipeline = await getPipeline(deal.pipelineId);
-    const target = pipeline.onQuoteSent ? findStage(pipeline, pipeline.onQuoteSent) : undefined;
-    let dealMove: { before: Deal; after: Deal } | undefined;
-    if (target && deal.status === 'open' && deal.stageId !== target.id) {
-      const moved = planStageMove(deal, { stageId: target.id }, pipeline, userActor(user), clock);
-      dealMove = { before: deal, after: moved.deal };
-      events.push(...moved.events);
-    }
-    try {
-      await saveQuote({
-        before: quote,
-        after: sent,
-        events,
-        ...(dealMove ? { deal: dealMove } : {}),
         link: { tokenHash: hashToken(token), createdAt: clock.now },
-      });
-      return { url: quoteUrl(token), status: sent.status };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+        result: { url: quoteUrl(token), status: sent.status },
+      };
+    },
+  });
 }
 
-/** The signed copy: the quote exactly as signed, plus the certificate page with its history. */
-export async function signedPdf(quote: Quote, events: DealEvent[]): Promise<Buffer> {
+/**
+ * The signed copy: the quote exactly as signed, plus the certificate page with its history (the
+ * quote's events, oldest first). What the customer downloads and what their email attaches.
+ */
+export async function signedCopy(quote: Quote): Promise<Buffer> {
   const signature = quote.signature;
   if (quote.status !== 'signed' || !signature) throw new Error(`quote ${quote.id} is not signed`);
+  const { items: events } = await listEvents(quote.dealId, undefined, 1000);
   const history = events
     .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
@@ -132,6 +104,13 @@ export async function signedPdf(quote: Quote, events: DealEvent[]): Promise<Buff
       events: history,
     },
   });
+}
+
+/** The PDF the customer's link serves: the signed copy once signed, else the quote. */
+export async function customerPdf(quote: Quote): Promise<{ pdf: Buffer; fileName: string }> {
+  return quote.status === 'signed'
+    ? { pdf: await signedCopy(quote), fileName: signedFileName(quote) }
+    : { pdf: await quotePdf(quote), fileName: pdfFileName(quote) };
 }
 
 export function signedFileName(quote: Quote): string {

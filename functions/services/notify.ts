@@ -1,19 +1,19 @@
 import { getStringFromEnv } from '#config/env';
 import { linkKey } from '#config/link-key';
 import { logger } from '#config/logger';
+import { newEvent, systemActor } from '#domain/events';
 import { unsealToken } from '#domain/tokens';
 import type { Attachment } from '#mail/mime';
 import { sendMail } from '#mail/ses';
 import { type NoticeKind, renderQuoteEmail, renderRepNotice, renderSignedCopyEmail } from '#render/email';
 import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
-import { addEvent, getDeal, getEventItem, listEvents, markOutbox } from '#store/deals';
+import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
-import { getUserProfile } from '#store/users';
-import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
-import { newEvent } from './deals.ts';
-import { pdfFileName, quotePdf, signedFileName, signedPdf } from './documents.ts';
-import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
+import { systemClock } from './clock.ts';
+import { pdfFileName, quotePdf, signedCopy, signedFileName } from './documents.ts';
+import { countEmail } from './metrics.ts';
+import { publicBaseUrl, quoteUrl, repOf, viewOf } from './quotes.ts';
 
 /**
  * The outbox consumer's work: each outbox event becomes the emails it calls for. An email that
@@ -83,14 +83,13 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
           signerName: signature.name,
           signedAt: signature.at,
         });
-        const history = await listEvents(quote.dealId, undefined, 1000);
         return {
           ...email,
           attachments: [
             {
               filename: signedFileName(quote),
               contentType: 'application/pdf',
-              content: await signedPdf(quote, history.items),
+              content: await signedCopy(quote),
             },
           ],
         };
@@ -101,11 +100,7 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
   const notice = NOTICE_BY_TYPE[event.type];
   const firstViewOnly = event.type !== 'quote.viewed' || data.first === true;
   if (notice && firstViewOnly) {
-    const deal = await getDeal(quote.dealId);
-    // The owner as last seen in a token; else the rep who sent the quote.
-    const owner =
-      (deal ? await getUserProfile(deal.ownerId) : undefined) ??
-      (quote.sentBy?.email ? quote.sentBy : undefined);
+    const owner = await repOf(quote, await getDeal(quote.dealId));
     if (owner?.email) {
       list.push({
         kind: `notice-${notice}`,
@@ -118,6 +113,9 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
             ...(typeof data.signer === 'string' ? { signerName: data.signer } : {}),
             ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
             ...(typeof data.message === 'string' ? { message: data.message } : {}),
+            ...(data.dealMoved === false && (data.dealStatus === 'won' || data.dealStatus === 'lost')
+              ? { dealStays: data.dealStatus }
+              : {}),
           }),
       });
     } else {
@@ -165,9 +163,11 @@ export async function processOutboxEvent(delivered: DealEvent): Promise<void> {
             messageId,
             cause: event.id,
           },
-          { type: 'system', name: 'notify' },
+          systemActor('notify'),
+          systemClock(),
         ),
       );
+      countEmail('sent');
     }
     await markOutbox(event.dealId, event.id, { done: true });
   } catch (error) {
@@ -191,11 +191,11 @@ export async function processOutboxEvent(delivered: DealEvent): Promise<void> {
           attempts,
           reason: (error as Error).message?.slice(0, 300) ?? 'unknown',
         },
-        { type: 'system', name: 'notify' },
+        systemActor('notify'),
+        systemClock(),
       ),
     );
+    countEmail('failed');
     await markOutbox(event.dealId, event.id, { done: true });
   }
 }
-
-export { isOutboxEvent, OUTBOX_TYPES };

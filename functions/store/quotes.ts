@@ -81,8 +81,10 @@ export interface QuoteWrite {
   before: Quote | undefined;
   after: Quote;
   events: DealEvent[];
-  /** Other quotes that change in the same transaction (the version a revision supersedes). */
-  others?: { before: Quote; after: Quote }[];
+  /** How a refusal names the action when the quote's status changed meanwhile (default "changed"). */
+  action?: string;
+  /** A new quote written with it (a revision's draft), on the condition that it does not exist. */
+  created?: Quote;
   /** The deal, when it moves with the quote (stage hooks). */
   deal?: { before: Deal; after: Deal };
   /** The statuses the quote may be in for the write to apply (default: the status read). */
@@ -108,13 +110,13 @@ function conditionalQuotePut(
 
 /**
  * One transaction for a quote transition: the quote (on the condition that its status is still
- * the one read), the quotes it supersedes, the deal it moves, the link and the events. Of two
+ * the one read), the new version it makes, the deal it moves, the link and the events. Of two
  * racing transitions exactly one wins; the loser gets QuoteStateError with the status that won,
  * or VersionConflictError when only the deal changed under it (the caller may retry).
  */
 export async function saveQuote(write: QuoteWrite): Promise<void> {
   const items: TransactItem[] = [conditionalQuotePut(write.before, write.after, write.from)];
-  for (const other of write.others ?? []) items.push(conditionalQuotePut(other.before, other.after));
+  if (write.created) items.push(conditionalQuotePut(undefined, write.created));
   const dealStart = items.length;
   if (write.deal) items.push(...dealWriteItems(write.deal.before, write.deal.after, write.events));
   else
@@ -136,16 +138,9 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
   }
   const result = await transact(items);
   if (result.ok) return;
-  const othersEnd = 1 + (write.others?.length ?? 0);
-  if (result.failed.some((i) => i < othersEnd)) {
+  if (result.failed.includes(0)) {
     const current = await getQuoteAt(write.after.dealId, write.after.id);
-    const failedOther = result.failed.find((i) => i > 0 && i < othersEnd);
-    if (failedOther !== undefined && write.others) {
-      const other = write.others[failedOther - 1];
-      const now = other ? await getQuoteAt(other.before.dealId, other.before.id) : undefined;
-      throw new QuoteStateError(now?.status ?? 'superseded', 'replaced');
-    }
-    throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', 'changed');
+    throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', write.action ?? 'changed');
   }
   if (write.deal && result.failed.includes(dealStart))
     throw new VersionConflictError('the deal changed in the meantime');

@@ -16,7 +16,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, type Route, routeKey } from '#infra/routes';
+import { type FunctionName, type Route, routeKey } from '#contracts/routes';
 
 export interface Throttle {
   rateLimit: number;

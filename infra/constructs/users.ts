@@ -8,7 +8,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { MANAGERS_GROUP } from '#http/auth';
+import { MANAGERS_GROUP } from '#contracts/actor';
 
 export const REPS_GROUP = 'reps';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type Route, routeKey } from '#contracts/routes';
 import { errorBody } from '#http/response';
-import { type Route, routeKey } from '#infra/routes';
 import { gatewayEvent } from './gateway-event.ts';
 import { lambdaContext } from './lambda.ts';
 

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { routes } from '#infra/routes';
-import { isDealRecord } from '../../functions/aggregate/filter.ts';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import { routes } from '#contracts/routes';
+import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
@@ -160,6 +159,8 @@ function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEnd
     linkKey: process.env.LINK_KEY || persistentSecret(settings.dataDir, 'link-key'),
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The embedded-metric JSON lines only mean something to CloudWatch; set it to false to see them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 }
 
 class StartupAborted extends Error {}

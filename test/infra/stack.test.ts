@@ -4,8 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '#contracts/routes';
 import { readContext } from '#infra/context';
-import { routeKey, routes } from '#infra/routes';
 import { CloserStack, functionPlans, httpFunctionNames, stackFunctionNames } from '#infra/stack';
 import { tableDefinition } from '#store/keys';
 

@@ -4,9 +4,9 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOX_TYPES } from '#contracts/streams';
 import { readContext } from '#infra/context';
 import { aggregateFilters, CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
-import { OUTBOX_TYPES } from '../../functions/notify/filter.ts';
 
 /**
  * The background functions' wiring and the optional parts of the stack, in one synthesis: a custom

@@ -8,6 +8,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { PDFParse } from 'pdf-parse';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '#contracts/routes';
+import { isOutboxEvent } from '#contracts/streams';
 import { type Bundles, synthBundles } from '#infra/local/bundles';
 import { ensureTable } from '#infra/local/dynamodb';
 import {
@@ -21,12 +23,10 @@ import { localSecret, signToken, verifyToken } from '#infra/local/jwt';
 import { createLocalServer, type LocalServer } from '#infra/local/server';
 import { type StreamPoller, startStreamPoller } from '#infra/local/stream-poller';
 import { userFor } from '#infra/local/users';
-import { routes } from '#infra/routes';
 import { functionPlans, stackFunctionNames } from '#infra/stack';
 import { db } from '#store/client';
 import { keys } from '#store/keys';
 import { to, waitForEmails } from '#test/mail';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
 
 /**
  * The quote journey through the bundles `cdk deploy` would upload, not the TypeScript sources: what

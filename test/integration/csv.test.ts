@@ -1,8 +1,8 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { User } from '#contracts/actor';
 import { BOM, parseCsv } from '#domain/csv';
-import type { User } from '#http/auth';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { call, users } from '#test/api';

@@ -1,12 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { Quote } from '#schemas/quotes';
 import { expireQuotes } from '#services/expiry';
-import { db, table } from '#store/client';
-import { keys } from '#store/keys';
 import { type CallOptions, call, users } from '#test/api';
-import { quotableDeal, rep, sentQuote } from '#test/fixtures';
+import { backdateQuote, quotableDeal, rep, sentQuote } from '#test/fixtures';
 import { emails, to, waitForEmails } from '#test/mail';
 
 /** A 1×1 transparent PNG: a drawn signature small enough for tests. */
@@ -225,22 +222,10 @@ describe('declining', () => {
 });
 
 describe('expiry', () => {
-  async function backdate(dealId: string, quoteId: string) {
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    await db.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.quote(dealId, quoteId),
-        UpdateExpression: 'SET validUntil = :d, GSI6SK = :sk',
-        ExpressionAttributeValues: { ':d': yesterday, ':sk': `${yesterday}#${quoteId}` },
-      }),
-    );
-  }
-
   it('refuses actions past the validity date with 410, even before the job ran', async () => {
     const owner = rep();
     const { token, deal, quote } = await sentQuote(owner);
-    await backdate(deal.id, quote.id);
+    await backdateQuote(deal.id, quote.id);
     const res = await call('POST', `/q/${token}/sign`, { body: { name: 'Late', consent: true } });
     expect(res.status).toBe(410);
     expect((await call('GET', `/quotes/${quote.id}`, { user: owner })).body.status).toBe('sent');
@@ -262,7 +247,7 @@ describe('expiry', () => {
     });
     const owner = rep();
     const { deal, quote } = await sentQuote(owner, { pipelineId: pipeline.body.id });
-    await backdate(deal.id, quote.id);
+    await backdateQuote(deal.id, quote.id);
 
     await expireQuotes();
     await expireQuotes();

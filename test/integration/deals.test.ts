@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import { Deal } from '#schemas/deals';
 import { call, users } from '#test/api';
 

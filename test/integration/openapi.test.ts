@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { routes } from '#contracts/routes';
 import type { Contract } from '#http/operation';
-import { routes } from '#infra/routes';
 import { call } from '#test/api';
 import { openApiDocument } from '../../functions/api/openapi.ts';
 import { operations } from '../../functions/api/operations.ts';

@@ -20,7 +20,7 @@ export default async function setup(_project: TestProject) {
   process.env.SES_ENDPOINT = ses.endpoint;
   // Imported only now: the handler's clients read the endpoints when they load.
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isOutboxEvent } = await import('../../functions/services/notify.ts');
+  const { isOutboxEvent } = await import('../../contracts/streams.ts');
   const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   const poller = startStreamPoller({
     endpoint: dynamo.endpoint,
@@ -34,7 +34,7 @@ export default async function setup(_project: TestProject) {
   });
   // aggregate: the report aggregates' consumer, fed from the same stream as in the cloud.
   const { handler: aggregate } = await import('../../functions/aggregate/handler.ts');
-  const { isDealRecord } = await import('../../functions/aggregate/filter.ts');
+  const { isDealRecord } = await import('../../contracts/streams.ts');
   const aggregatePoller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,

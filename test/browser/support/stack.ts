@@ -23,7 +23,7 @@ export async function startStack(): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${port}`;
   // The handlers build links and check form origins from it; set before they are first imported.
   process.env.PUBLIC_BASE_URL = baseUrl;
-  const { routes } = await import('#infra/routes');
+  const { routes } = await import('#contracts/routes');
   const { loadHandlers } = await import('#infra/local/handlers');
   const { createLocalServer } = await import('#infra/local/server');
   const secret = jwtSecret();
