@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { observability } from '#config/observability';
 import type { User } from '#contracts/actor';
 import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';

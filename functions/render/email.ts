@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
-import { z } from 'zod';
+import * as z from 'zod';
+import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
 import { templatesDir } from './paths.ts';
 import { type LabelledValue, type Paragraph, type QuoteView, toParagraphs } from './view.ts';
@@ -101,7 +101,7 @@ interface Compiled {
 }
 
 /** Our own instance, as for the quote page: its helpers escape what they are given. */
-const hbs = Handlebars.create();
+const hbs = createHandlebars();
 hbs.registerHelper('paragraphs', (value: unknown) => {
   const paragraphs = Array.isArray(value) ? (value as unknown[]) : [];
   const html = paragraphs
@@ -113,24 +113,16 @@ hbs.registerHelper('paragraphs', (value: unknown) => {
   return new hbs.SafeString(html);
 });
 
-const HTML_OPTIONS: CompileOptions = {
-  strict: true,
-  knownHelpers: { paragraphs: true },
-  knownHelpersOnly: true,
-};
-/** The plain-text part is not HTML: escaping would print `&amp;` to the reader. */
-const TEXT_OPTIONS: CompileOptions = { strict: true, knownHelpersOnly: true, noEscape: true };
-
 const cache = new Map<string, Compiled>();
 
 function compiled(root: string): Compiled {
   let entry = cache.get(root);
   if (entry === undefined) {
-    const read = (name: string) => readFileSync(path.join(root, 'email', name), 'utf8');
     entry = {
       strings: { en: loadEmailStrings(root, 'en'), fr: loadEmailStrings(root, 'fr') },
-      html: hbs.compile<EmailContext>(read('layout.html.hbs'), HTML_OPTIONS),
-      text: hbs.compile<EmailContext>(read('layout.text.hbs'), TEXT_OPTIONS),
+      // Strict; the text part unescaped (compile options: ./handlebars.ts).
+      html: compiledTemplate<EmailContext>(hbs, root, path.join('email', 'layout.html.hbs')),
+      text: compiledTemplate<EmailContext>(hbs, root, path.join('email', 'layout.text.hbs')),
     };
     cache.set(root, entry);
   }

@@ -109,6 +109,33 @@ function fontFile(path: string): Font {
   return font;
 }
 
+/**
+ * Shaped words (fontkit glyph runs, already scaled by pdfkit) per parsed font, shared by every
+ * render of the process. pdfkit caches them per document only, so each render re-shaped every word
+ * through the font's GSUB/GPOS tables: most of a warm render's time. A run depends on the font and
+ * the word alone, and pdfkit never modifies one (word spacing copies it), so the bytes are the same.
+ * Emptied now and then so that a long-lived process does not keep every word it ever printed.
+ */
+const shapedWords = new Map<Font, Record<string, unknown>>();
+const RENDERS_PER_SHAPE_CACHE = 500;
+let rendersSinceShapeReset = 0;
+
+interface PdfkitEmbeddedFont {
+  font?: Font;
+  layoutCache?: Record<string, unknown>;
+}
+
+function shareShapedWords(doc: PDFKit.PDFDocument): void {
+  const current = (doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
+  if (current?.font === undefined || current.layoutCache === undefined) return;
+  let shared = shapedWords.get(current.font);
+  if (shared === undefined) {
+    shared = Object.create(null) as Record<string, unknown>;
+    shapedWords.set(current.font, shared);
+  }
+  if (current.layoutCache !== shared) current.layoutCache = shared;
+}
+
 /** pdfkit takes a parsed fontkit font wherever it takes a font; @types/pdfkit only lists paths and bytes. */
 function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
   return font as unknown as PDFKit.Mixins.PDFFontSource;
@@ -239,6 +266,7 @@ class Layout {
 
   private use(font: FontKey, size: number): void {
     this.doc.font(this.fontNames[font]).fontSize(size);
+    shareShapedWords(this.doc);
   }
 
   measure(text: string, font: FontKey, size: number, characterSpacing = 0): number {
@@ -1075,6 +1103,10 @@ function footers(layout: Layout): void {
  */
 export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
   const { certificate } = options;
+  if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
+    shapedWords.clear();
+    rendersSinceShapeReset = 1;
+  }
   const layout = new Layout(view, {
     modDate: certificate?.signedAt ?? view.document.modDate,
     fileId:

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Email, IsoDate, Locale, Name, Text } from './common.ts';
 import { Recipient, TemplateId } from './quotes.ts';
 

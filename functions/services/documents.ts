@@ -2,7 +2,6 @@ import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { userActor } from '#domain/events';
 import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
-import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
@@ -13,8 +12,20 @@ import { transitionQuote } from './transitions.ts';
 
 /** Quote documents (PDF) and sending: the use cases that need the PDF renderer. */
 
+/**
+ * The PDF renderer (pdfkit, fontkit, the layout) loads with the first PDF, not at cold start: the
+ * routes and stream records that never make a PDF (notify's notices) do not pay for it. In a bundle,
+ * esbuild keeps it in the same file but runs its modules only on this import.
+ */
+let loading: Promise<typeof import('#render/pdf')> | undefined;
+function pdfRenderer(): Promise<typeof import('#render/pdf')> {
+  loading ??= import('#render/pdf');
+  return loading;
+}
+
 /** The PDF of a quote, byte-identical for the same quote: its hash is recomputable at any time. */
-export function quotePdf(quote: Quote): Promise<Buffer> {
+export async function quotePdf(quote: Quote): Promise<Buffer> {
+  const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote));
 }
 
@@ -81,6 +92,7 @@ export async function signedCopy(quote: Quote): Promise<Buffer> {
     .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
     .map((e) => ({ at: e.at, type: e.type, actor: e.actor }));
+  const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote), {
     certificate: {
       signerName: signature.name,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { User } from '#contracts/actor';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#domain/errors';
 import { userFromEvent } from '#http/auth';
