@@ -397,7 +397,7 @@ export class CloserStack extends Stack {
     this.mailer(fn);
     const deadLetters = this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
     new CfnOutput(this, 'NotifyDeadLetterQueueUrl', {
-      description: 'Outbox records notify gave up on (npm run replay -- notify --queue-url <this>)',
+      description: 'Outbox records notify gave up on (README: Dead letters, how to replay them)',
       value: deadLetters.queueUrl,
     });
   }
