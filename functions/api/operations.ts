@@ -5,6 +5,7 @@ import type { OperationOf } from '#contracts/routes';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { jsonText } from '#http/response';
+import * as activity from './activity.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import * as pipelines from './pipelines.ts';
@@ -22,6 +23,7 @@ export const apiOperations = {
   ...quotes,
   ...reports,
   ...tasks,
+  ...activity,
 } satisfies ApiOperations;
 
 /**

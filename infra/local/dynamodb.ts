@@ -54,7 +54,8 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+// Java takes 25 s and more to answer on a machine shared by several test runs.
+async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
   const client = localClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
