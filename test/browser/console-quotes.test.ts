@@ -1,8 +1,8 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { to, waitForEmails } from '#test/mail';
 import { launchBrowser } from './support/browser.ts';
 import {
@@ -29,6 +29,11 @@ const problems: string[] = [];
 const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const failures: string[] = [];
 
+beforeEach(() => {
+  problems.length = 0;
+  failures.length = 0;
+});
+
 beforeAll(async () => {
   browser = await launchBrowser();
   stack = await startStack();
@@ -45,7 +50,7 @@ async function newPage(width = 1280): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    if (message.type() === 'error') problems.push(`${message.text()} on ${page.url()}`);
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return page;
@@ -124,10 +129,6 @@ describe('quotes and activity in the console', () => {
     });
     await audit(page, 'builder @1280');
     await shot(page, 'builder-1280');
-    copyFileSync(
-      path.resolve('test-results', 'screenshots', 'console-quotes', '01-builder-1280.png'),
-      path.resolve('docs', 'console-quote-builder.png'),
-    );
 
     // Send by email with an edited subject; the dialog previews the email.
     await page.getByRole('button', { name: 'Send…' }).click();

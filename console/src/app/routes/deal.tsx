@@ -5,5 +5,5 @@ import { QuotesSection } from '../../features/quotes/components/quotes-section.t
 /** The deal page, with its quotes (features do not import each other: the route composes them). */
 export function Component() {
   const { id = '' } = useParams();
-  return <DealScreen quotes={<QuotesSection key={id} dealId={id} />} />;
+  return <DealScreen quotes={<QuotesSection key={`quotes-${id}`} dealId={id} />} />;
 }
