@@ -12,8 +12,8 @@ import { userFromEvent } from '#http/auth';
 import { httpHandler, parseRequest, readBody } from '#http/handler';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
-import { CommentInput } from '#schemas/deals';
 import { DealExportQuery } from '#schemas/csv';
+import { CommentInput } from '#schemas/deals';
 
 const event = (body: string, type: string, base64 = false) =>
   ({
@@ -88,7 +88,13 @@ describe('operations', () => {
 describe('parseRequest', () => {
   it("answers zod's English messages in the details of a 422, path by path", () => {
     const operation = defineOperation(
-      { summary: 'comment', auth: 'public', query: DealExportQuery, body: CommentInput, response: z.object({}) },
+      {
+        summary: 'comment',
+        auth: 'public',
+        query: DealExportQuery,
+        body: CommentInput,
+        response: z.object({}),
+      },
       async () => json(200, {}),
     );
     const request = {
