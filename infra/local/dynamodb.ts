@@ -54,8 +54,7 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-// Java takes 25 s and more to answer on a machine shared by several test runs.
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const client = localClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
