@@ -83,6 +83,12 @@ export const routes = [
   { method: 'GET', path: '/tasks', fn: 'api', auth: 'rep', operation: 'listTasks' },
   { method: 'GET', path: '/deals.csv', fn: 'bulk', auth: 'rep', operation: 'exportDeals' },
   { method: 'POST', path: '/deals/import', fn: 'bulk', auth: 'rep', operation: 'importDeals' },
+
+  // The console's quote builder and activity feed (issue 13).
+  { method: 'PATCH', path: '/quotes/{id}', fn: 'api', auth: 'rep', operation: 'updateQuoteDraft' },
+  { method: 'GET', path: '/quotes/{id}/email', fn: 'api', auth: 'rep', operation: 'previewQuoteEmail' },
+  { method: 'GET', path: '/activity', fn: 'api', auth: 'rep', operation: 'listActivity' },
+  { method: 'POST', path: '/activity/read', fn: 'api', auth: 'rep', operation: 'markActivityRead' },
 ] as const satisfies readonly Route[];
 
 export type RouteDef = (typeof routes)[number];

@@ -7,10 +7,11 @@ import type { DynamoDBRecord } from 'aws-lambda';
  * this module at synth time.
  */
 
-/** Outbox entries: events that call for an email (`notify`). */
+/** Outbox entries: events `notify` reads (emails to send, and the reps' activity feed). */
 export const OUTBOX_ENTITY = 'Event';
 
-export const OUTBOX_TYPES = [
+/** Events that call for an email. */
+export const EMAIL_TYPES = [
   'quote.sent',
   'quote.resent',
   'quote.viewed',
@@ -20,8 +21,36 @@ export const OUTBOX_TYPES = [
   'quote.expired',
 ] as const;
 
+/**
+ * Events that land in the reps' activity feed (`GET /activity`): the customer's actions and the
+ * email outcomes a rep must act on. `quote.viewed` counts only with `first: true`.
+ */
+export const FEED_TYPES = [
+  'quote.viewed',
+  'quote.signed',
+  'quote.changes_requested',
+  'quote.declined',
+  'quote.expired',
+  'email.failed',
+] as const;
+
+/** Every event type `notify` is invoked for: the stream filter of its mapping. */
+export const OUTBOX_TYPES = [...EMAIL_TYPES, 'email.failed'] as const;
+
+function isEventOf(item: Record<string, unknown>, types: readonly string[]): boolean {
+  return item.entity === OUTBOX_ENTITY && types.includes(String(item.type));
+}
+
 export function isOutboxEvent(item: Record<string, unknown>): boolean {
-  return item.entity === OUTBOX_ENTITY && (OUTBOX_TYPES as readonly string[]).includes(String(item.type));
+  return isEventOf(item, OUTBOX_TYPES);
+}
+
+export function isEmailEvent(item: Record<string, unknown>): boolean {
+  return isEventOf(item, EMAIL_TYPES);
+}
+
+export function isFeedEvent(item: Record<string, unknown>): boolean {
+  return isEventOf(item, FEED_TYPES);
 }
 
 /** Report aggregates (`aggregate`): every write to a deal item (inserted, changed or deleted). */

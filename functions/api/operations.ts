@@ -6,6 +6,7 @@ import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { jsonText } from '#http/response';
 import { withMeta } from '#schemas/common';
+import * as activity from './activity.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import * as pipelines from './pipelines.ts';
@@ -23,6 +24,7 @@ export const apiOperations = {
   ...quotes,
   ...reports,
   ...tasks,
+  ...activity,
 } satisfies ApiOperations;
 
 /**

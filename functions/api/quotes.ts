@@ -4,13 +4,22 @@ import { html, json } from '#http/response';
 import { renderQuoteHtml } from '#render/html';
 import { listTemplates as templates } from '#render/templates';
 import { IdParams } from '#schemas/common';
-import { QuoteCreateInput, QuoteResendInput, QuoteSendResult } from '#schemas/quote-requests';
+import {
+  QuoteCreateInput,
+  QuoteDraftPatch,
+  QuoteEmailPreview,
+  QuoteEmailQuery,
+  QuoteResendInput,
+  QuoteSendResult,
+} from '#schemas/quote-requests';
 import { Quote, TemplateSummary } from '#schemas/quotes';
 import {
   createQuote as create,
+  previewQuoteEmail as emailPreview,
   getQuoteFor,
   listDealQuotes as list,
   reviseQuote as revise,
+  updateQuoteDraft as updateDraft,
   viewOf,
   withdrawQuote as withdraw,
 } from '#services/quotes';
@@ -107,4 +116,32 @@ export const listTemplates = defineOperation(
     response: z.object({ items: z.array(TemplateSummary) }),
   },
   async () => json(200, { items: templates() }),
+);
+
+export const updateQuoteDraft = defineOperation(
+  {
+    summary: 'Edit a draft: template, locale, validity, intro, terms, recipient (the quote builder)',
+    description:
+      'Only a draft changes (409 once sent). The lines and totals stay the snapshot taken when the draft was created: to quote new lines, revise or create a new quote.',
+    tags: ['quotes'],
+    params: IdParams,
+    body: QuoteDraftPatch,
+    response: Quote,
+    errors: [404, 409],
+  },
+  async ({ params, body, user }) => json(200, await updateDraft(params.id, body, user)),
+);
+
+export const previewQuoteEmail = defineOperation(
+  {
+    summary: 'The quote email as it would be sent with this subject and message (the send dialog)',
+    description:
+      "Subject and message default to the template's in the quote's locale; `defaultSubject` and `defaultMessage` give those defaults filled in. The link in the preview is a stand-in.",
+    tags: ['quotes'],
+    params: IdParams,
+    query: QuoteEmailQuery,
+    response: QuoteEmailPreview,
+    errors: [404],
+  },
+  async ({ params, query, user }) => json(200, await emailPreview(params.id, query, user)),
 );

@@ -3,20 +3,23 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
 import { observed } from '#config/observability';
-import { isOutboxEvent } from '#contracts/streams';
+import { isEmailEvent, isFeedEvent } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
+import { recordActivity } from '#services/activity';
 import { processOutboxEvent } from '#services/notify';
 
 async function processRecord(record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return;
   const item = unmarshall(image as Record<string, AttributeValue>);
-  if (!isOutboxEvent(item)) return;
-  await processOutboxEvent(item as DealEvent);
+  // The feed first: its writes are idempotent, so a record retried after a failed email plan
+  // writes the same feed items again and changes nothing.
+  if (isFeedEvent(item)) await recordActivity(item as DealEvent);
+  if (isEmailEvent(item)) await processOutboxEvent(item as DealEvent);
 }
 
 /**
- * The table stream's consumer (the outbox). Each record is processed on its own: a failing one is
+ * The table stream's consumer (the outbox and the reps' activity feed). Each record is processed on its own: a failing one is
  * reported alone as a batch item failure (the mapping retries it, bisecting, then sends it to the
  * dead-letter queue) and never stops the records after it. Processing is idempotent, so records the
  * mapping hands over again after a failure change nothing.

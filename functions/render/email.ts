@@ -240,6 +240,16 @@ export function renderQuoteEmail(view: QuoteView, input: QuoteEmailInput): Email
   });
 }
 
+/** The quote email's subject and message as the template writes them in the quote's locale, filled in. */
+export function quoteEmailDefaults(view: QuoteView): { subject: string; message: string } {
+  const strings = compiled(view.template.root).strings[view.locale];
+  const values = quoteValues(view);
+  return {
+    subject: subjectLine(interpolate(strings.quote.subject, values)),
+    message: interpolate(strings.quote.message, values),
+  };
+}
+
 /** To the customer after signing: thanks, and where to download the signed copy. */
 export function renderSignedCopyEmail(view: QuoteView, input: SignedCopyEmailInput): Email {
   const root = view.template.root;

@@ -61,6 +61,42 @@ export const QuoteSendResult = withMeta(z.object({ url: z.url(), status: z.strin
   id: 'QuoteSendResult',
 });
 
+/** What the quote builder changes on a draft; every field optional, at least one. */
+export const QuoteDraftPatch = withMeta(
+  z
+    .strictObject({
+      templateId: z.optional(TemplateId),
+      validUntil: z.optional(IsoDate),
+      intro: z.optional(Text),
+      terms: z.optional(Text),
+      locale: z.optional(Locale),
+      recipient: z.optional(z.strictObject({ name: Name, email: Email })),
+    })
+    .check(z.refine((v) => Object.keys(v).length > 0, 'nothing to change')),
+  { id: 'QuoteDraftPatch' },
+);
+
+/** The quote email as it would leave with this subject and message (`GET /quotes/{id}/email`). */
+export const QuoteEmailQuery = z.strictObject({
+  to: z.optional(Email),
+  subject: EmailSubject,
+  message: EmailMessage,
+});
+
+export const QuoteEmailPreview = withMeta(
+  z.object({
+    to: z.string(),
+    subject: z.string(),
+    message: withMeta(z.string(), { description: "the message as given, else the template's, filled in" }),
+    defaultSubject: z.string(),
+    defaultMessage: z.string(),
+    html: z.string(),
+    text: z.string(),
+  }),
+  { id: 'QuoteEmailPreview' },
+);
+
+export type QuoteDraftPatch = z.infer<typeof QuoteDraftPatch>;
 export type QuoteCreateInput = z.infer<typeof QuoteCreateInput>;
 export type QuoteSendInput = z.infer<typeof QuoteSendInput>;
 export type QuoteResendInput = z.infer<typeof QuoteResendInput>;

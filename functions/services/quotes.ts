@@ -2,12 +2,13 @@ import { getStringFromEnv } from '#config/env';
 import type { User } from '#contracts/actor';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { newEvent, userActor } from '#domain/events';
-import { draftQuote, formatQuoteNumber } from '#domain/quotes';
+import { draftQuote, formatQuoteNumber, QuoteStateError } from '#domain/quotes';
+import { quoteEmailDefaults, renderQuoteEmail } from '#render/email';
 import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Company, Contact } from '#schemas/catalog';
 import type { Deal } from '#schemas/deals';
-import type { QuoteCreateInput } from '#schemas/quote-requests';
+import type { QuoteCreateInput, QuoteDraftPatch } from '#schemas/quote-requests';
 import type { Quote, Recipient } from '#schemas/quotes';
 import { getQuote, listQuotes, nextCounter, saveQuote } from '#store/quotes';
 import { getRecord } from '#store/records';
@@ -178,4 +179,72 @@ export function withdrawQuote(id: string, user: User): Promise<Quote> {
       return { quote: withdrawn, result: withdrawn };
     },
   });
+}
+
+/**
+ * The quote builder's edits of a draft: template, locale, validity, intro, terms, recipient. The
+ * lines and totals stay the snapshot taken at creation. Only a draft can change (409 otherwise); the
+ * write is conditional on it still being one, so a draft sent meanwhile is never edited.
+ */
+export async function updateQuoteDraft(id: string, patch: QuoteDraftPatch, user: User): Promise<Quote> {
+  const { quote } = await getQuoteFor(id, user);
+  if (quote.status !== 'draft') throw new QuoteStateError(quote.status, 'edited');
+  const template = getTemplate(patch.templateId ?? quote.templateId);
+  const locale = patch.locale ?? quote.locale;
+  if (!(template.locales as string[]).includes(locale)) {
+    throw new ValidationError(`the template ${template.id} has no ${locale} version`, [
+      { path: 'body.locale', message: `one of ${template.locales.join(', ')}` },
+    ]);
+  }
+  const clock = systemClock();
+  const today = clock.now.slice(0, 10);
+  if (patch.validUntil !== undefined && patch.validUntil < today) {
+    throw new ValidationError('validUntil is in the past', [
+      { path: 'body.validUntil', message: `must be ${today} or later` },
+    ]);
+  }
+  const { intro, terms, ...rest } = quote;
+  const nextIntro = patch.intro ?? intro;
+  const nextTerms = patch.terms ?? terms;
+  const after: Quote = {
+    ...rest,
+    templateId: template.id,
+    locale,
+    ...(patch.validUntil ? { validUntil: patch.validUntil } : {}),
+    ...(patch.recipient ? { recipient: patch.recipient } : {}),
+    ...(nextIntro ? { intro: nextIntro } : {}),
+    ...(nextTerms ? { terms: nextTerms } : {}),
+    updatedAt: clock.now,
+  };
+  await saveQuote({ before: quote, after, events: [], action: 'edited' });
+  return after;
+}
+
+/**
+ * The quote email as `POST /quotes/{id}/send` would write it with this subject and message (the
+ * template's, in the quote's locale, when absent), for the send dialog. The link is a stand-in:
+ * the real one is made when the quote is sent.
+ */
+export async function previewQuoteEmail(
+  id: string,
+  input: { to?: string | undefined; subject?: string | undefined; message?: string | undefined },
+  user: User,
+) {
+  const { quote } = await getQuoteFor(id, user);
+  const view = viewOf(quote);
+  const defaults = quoteEmailDefaults(view);
+  const email = renderQuoteEmail(view, {
+    url: `${publicBaseUrl()}/q/…`,
+    ...(input.subject ? { subject: input.subject } : {}),
+    ...(input.message ? { message: input.message } : {}),
+  });
+  return {
+    to: input.to ?? quote.recipient.email,
+    subject: email.subject,
+    message: input.message ?? defaults.message,
+    defaultSubject: defaults.subject,
+    defaultMessage: defaults.message,
+    html: email.html,
+    text: email.text,
+  };
 }

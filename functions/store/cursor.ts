@@ -1,4 +1,6 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '#domain/errors';
+import { db, table } from './client.ts';
 
 /** Cursors are opaque to clients: the last sort key seen, base64url-encoded. */
 export function encodeCursor(sortKey: string): string {
@@ -33,4 +35,30 @@ export function pageOf<T>(
   return (items?.length ?? 0) > limit && last
     ? { ...page, nextCursor: encodeCursor(String(sortKeyOf(last))) }
     : page;
+}
+
+/**
+ * One page of a base-table partition, newest (highest sort key) first, optionally only the sort keys
+ * under a prefix: a deal's events, a reader's activity feed. The cursor is the last sort key read.
+ */
+export async function newestFirst<T>(
+  partition: string,
+  prefix: string | undefined,
+  cursor: string | undefined,
+  limit: number,
+  toItem: (item: Record<string, unknown>) => T,
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const before = decodeCursor(cursor);
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: prefix === undefined ? 'PK = :pk' : 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': partition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+      ...(before ? { ExclusiveStartKey: { PK: partition, SK: before } } : {}),
+      ScanIndexForward: false,
+      // One more than asked: whether it comes back tells if there is a next page.
+      Limit: limit + 1,
+    }),
+  );
+  return pageOf(out.Items, limit, (i) => i.SK, toItem);
 }

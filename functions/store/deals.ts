@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '#domain/errors';
 import type { Deal, DealEvent } from '#schemas/deals';
 import { batchGetItems } from './batch.ts';
 import { db, table } from './client.ts';
-import { decodeCursor, encodeCursor, pageOf } from './cursor.ts';
+import { decodeCursor, encodeCursor, newestFirst } from './cursor.ts';
 import { keyRange, put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, type IndexName, keys } from './keys.ts';
 import type { Page } from './records.ts';
@@ -137,28 +137,13 @@ export async function addEvent(event: DealEvent): Promise<void> {
   if (!result.ok) throw new NotFoundError(`no deal ${event.dealId}`);
 }
 
-export async function listEvents(
+export function listEvents(
   dealId: string,
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<DealEvent>> {
-  const before = decodeCursor(cursor);
-  const out = await db.send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.dealPartition(dealId), ':prefix': keys.eventPrefix() },
-      ...(before ? { ExclusiveStartKey: { PK: keys.dealPartition(dealId), SK: before } } : {}),
-      ScanIndexForward: false,
-      // One more than asked: whether it comes back tells if there is a next page.
-      Limit: limit + 1,
-    }),
-  );
-  return pageOf(
-    out.Items,
-    limit,
-    (i) => i.SK,
-    (i) => toResource<DealEvent>(i),
+  return newestFirst(keys.dealPartition(dealId), keys.eventPrefix(), cursor, limit, (i) =>
+    toResource<DealEvent>(i),
   );
 }
 

@@ -223,6 +223,22 @@ export const keys = {
     return { GSI1PK: keys.taskAssigneePartition(assigneeId, status), GSI1SK: `${dueAt}#${taskId}` };
   },
   taskAssigneePartition: (assigneeId: string, status: string) => `TASKS#${status}#${assigneeId}`,
+
+  /**
+   * The reps' activity feed: one copy of each feed event per reader partition, newest last by
+   * `<at>#<eventId>`. A rep's partition holds the events of the deals they own or observe; managers
+   * read the one partition that holds every event.
+   */
+  feedPartition: (reader: { userId: string } | 'managers') =>
+    reader === 'managers' ? 'FEED#ALL' : `FEED#USER#${reader.userId}`,
+  feedItem(partition: string, at: string, eventId: string): Key {
+    return { PK: partition, SK: keys.feedSort(at, eventId) };
+  },
+  feedSort: (at: string, eventId: string) => `${at}#${eventId}`,
+  /** Where a user has read their feed up to (a feed sort value). */
+  feedRead(userId: string): Key {
+    return { PK: `FEEDREAD#${userId}`, SK: 'FEEDREAD' };
+  },
 };
 
 /** The table definition shared by the local runner, the tests and the CDK stack. */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Icon } from '../components/ui/icons.tsx';
+import { ActivityBell } from '../features/activity/components/activity-bell.tsx';
 import { signOut } from '../lib/auth.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { rememberReturn } from '../lib/session.ts';
@@ -49,6 +50,7 @@ export function AppLayout() {
           </ul>
         </nav>
         <div className="user">
+          <ActivityBell />
           <LanguageSwitch />
           <span className="user-name">
             {session.user.name}{' '}

@@ -23,6 +23,7 @@ export const router = createBrowserRouter(
         { path: '/companies/:id', lazy: () => import('./routes/company.tsx') },
         { path: '/products', lazy: () => import('./routes/products.tsx') },
         { path: '/settings', lazy: () => import('./routes/settings.tsx') },
+        { path: '/quotes/:id', lazy: () => import('./routes/quote.tsx') },
         { path: '*', lazy: () => import('./routes/not-found.tsx') },
       ],
     },

@@ -1,3 +1,5 @@
+import { quotesEn, quotesFr } from './messages-quotes.ts';
+
 /** Every label of the console, in English and French (the French file must have the same keys). */
 export const en = {
   'app.name': 'Closer',
@@ -256,6 +258,7 @@ export const en = {
   'settings.saved': 'Pipeline saved.',
   'notFound.title': 'This page does not exist',
   'notFound.back': 'Go to the board',
+  ...quotesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -518,4 +521,5 @@ export const fr: Record<MessageKey, string> = {
   'settings.saved': 'Pipeline enregistré.',
   'notFound.title': 'Cette page n’existe pas',
   'notFound.back': 'Aller au tableau',
+  ...quotesFr,
 };

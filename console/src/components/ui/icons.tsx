@@ -11,6 +11,8 @@ const paths = {
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
   signOut: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   grip: 'M9 6h.01M15 6h.01M9 12h.01M15 12h.01M9 18h.01M15 18h.01',
+  bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4',
+  send: 'M4 12l16-8-6 16-2-7z',
 } as const;
 
 export function Icon({ name, size = 18 }: { name: keyof typeof paths; size?: number }) {

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorState, Loading } from '../../../components/ui/states.tsx';
 import { formatDate, formatMoney } from '../../../lib/format.ts';
@@ -9,7 +10,8 @@ import { LinesEditor } from './lines-editor.tsx';
 import { StageBar } from './stage-bar.tsx';
 import { Timeline } from './timeline.tsx';
 
-export function DealScreen() {
+/** `quotes`: the deal's quotes section, composed in by the route (features do not import each other). */
+export function DealScreen({ quotes }: { quotes?: ReactNode } = {}) {
   const { id = '' } = useParams();
   const { t, locale } = useI18n();
   const deal = useDeal(id);
@@ -67,6 +69,7 @@ export function DealScreen() {
         <div className="deal-main">
           <DealForm key={d.id} deal={d} pipeline={pipeline} />
           <LinesEditor key={`${d.id}-${d.version}-lines`} deal={d} />
+          {quotes}
         </div>
         <div className="deal-side">
           <Timeline deal={d} pipeline={pipeline} />

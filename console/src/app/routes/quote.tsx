@@ -1,0 +1,1 @@
+export { QuoteBuilderScreen as Component } from '../../features/quotes/components/quote-builder.tsx';
