@@ -5,6 +5,7 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { useCompaniesIndex, useContactsIndex, usePipelines } from '../../../lib/queries.ts';
 import { useDeal } from '../api/deals.ts';
 import { DealForm } from './deal-form.tsx';
+import { DealTasks } from './deal-tasks.tsx';
 import { LinesEditor } from './lines-editor.tsx';
 import { StageBar } from './stage-bar.tsx';
 import { Timeline } from './timeline.tsx';
@@ -69,6 +70,7 @@ export function DealScreen() {
           <LinesEditor key={`${d.id}-${d.version}-lines`} deal={d} />
         </div>
         <div className="deal-side">
+          <DealTasks deal={d} />
           <Timeline deal={d} pipeline={pipeline} />
         </div>
       </div>
