@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireImportLease, releaseImportLease } from '#store/import-lock';
 import { launchBrowser } from './support/browser.ts';
 import { type RepClient, repClient, type Stack, screenshots, startStack } from './support/stack.ts';
 
@@ -185,7 +186,7 @@ describe('the dashboard, tasks and import screens', () => {
     expect(problems).toEqual([]);
   });
 
-  it('shows a bad row in the dry run, writes nothing, then imports the other rows', async () => {
+  it('shows a bad row in the dry run, explains a running import and postponed rows, then imports the other rows', async () => {
     // Arrange
     const csv = [
       'externalId,name,amount,currency,closeDate',
@@ -225,12 +226,46 @@ describe('the dashboard, tasks and import screens', () => {
     );
     await screenshots('import')(page, 'dry-run-1280');
 
-    // Act: the real import
-    await page.getByRole('button', { name: 'Import 2 rows' }).click();
-    await page.getByRole('heading', { name: 'Import finished' }).waitFor();
+    // Act: the real import while someone else's import holds the lease
+    const lease = {
+      id: ulid(),
+      holderId: 'maya',
+      holderName: 'Maya Chen',
+      startedAt: new Date().toISOString(),
+      until: new Date(Date.now() + 60_000).toISOString(),
+    };
+    expect((await acquireImportLease(lease)).ok).toBe(true);
+    try {
+      await page.getByRole('button', { name: 'Import 2 rows' }).click();
+      // Assert: told who holds it and what to do, nothing written
+      const busy = page.getByRole('alert').filter({ hasText: 'Another import is running' });
+      await busy.waitFor();
+      expect(await busy.textContent()).toContain('Started by maya');
+      expect(await busy.textContent()).toContain('then try again');
+    } finally {
+      await releaseImportLease(lease.id);
+    }
+    expect((await rep.ok('GET', `/deals?q=${encodeURIComponent(`Imported one ${tag}`)}`)).items).toHaveLength(
+      0,
+    );
+
+    // Act: again, with no time left to write (as when an import reaches its time budget)
+    process.env.IMPORT_WRITE_BUDGET_MS = '0';
+    try {
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('heading', { name: 'Import finished' }).waitFor();
+      // Assert: postponed rows are explained, with the way to finish them
+      expect(await count('Postponed')).toBe('2');
+      await page.getByText('2 valid rows were not written in time').waitFor();
+    } finally {
+      delete process.env.IMPORT_WRITE_BUDGET_MS;
+    }
+
+    // Act: the same file again
+    await page.getByRole('button', { name: 'Import the same file again' }).click();
+    await expect.poll(() => count('Created')).toBe('2');
 
     // Assert
-    expect(await count('Created')).toBe('2');
     const listed = await rep.ok('GET', `/deals?q=${encodeURIComponent(`Imported`)}&limit=200`);
     const names = listed.items.map((d: any) => d.name).filter((n: string) => n.endsWith(tag));
     expect(names.sort()).toEqual([`Imported one ${tag}`, `Imported three ${tag}`]);
