@@ -81,6 +81,7 @@ export const routes = [
   { method: 'POST', path: '/deals/{id}/tasks', fn: 'api', auth: 'rep', operation: 'createTask' },
   { method: 'PATCH', path: '/tasks/{id}', fn: 'api', auth: 'rep', operation: 'updateTask' },
   { method: 'GET', path: '/tasks', fn: 'api', auth: 'rep', operation: 'listTasks' },
+  { method: 'GET', path: '/deals/{id}/tasks', fn: 'api', auth: 'rep', operation: 'listDealTasks' },
   { method: 'GET', path: '/deals.csv', fn: 'bulk', auth: 'rep', operation: 'exportDeals' },
   { method: 'POST', path: '/deals/import', fn: 'bulk', auth: 'rep', operation: 'importDeals' },
 

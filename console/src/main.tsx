@@ -9,6 +9,7 @@ import { loadConfig } from './lib/config.ts';
 import { queryClient } from './lib/queries.ts';
 import { rememberReturn, setSession } from './lib/session.ts';
 import './styles.css';
+import './reports-tasks-import.css';
 
 const config = await loadConfig().catch(() => undefined);
 const settings = config ?? { auth: { mode: 'local' as const, signInPath: '/local/sign-in' }, apiUrl: '' };

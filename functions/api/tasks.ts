@@ -1,8 +1,13 @@
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { IdParams, page } from '#schemas/common';
-import { TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
-import { createTask as create, listTasks as list, updateTask as update } from '#services/tasks';
+import { DealTaskListQuery, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
+import {
+  createTask as create,
+  listTasks as list,
+  listDealTasks as listOfDeal,
+  updateTask as update,
+} from '#services/tasks';
 
 export const createTask = defineOperation(
   {
@@ -43,4 +48,18 @@ export const listTasks = defineOperation(
     errors: [403],
   },
   async ({ query, user }) => json(200, await list(query, user)),
+);
+
+export const listDealTasks = defineOperation(
+  {
+    summary: "A deal's tasks, open and done, earliest due first, overdue ones flagged",
+    description:
+      'Whoever may see the deal (owner, observers, managers) sees all its tasks, whoever they are assigned to.',
+    tags: ['tasks'],
+    params: IdParams,
+    query: DealTaskListQuery,
+    response: page(TaskView),
+    errors: [404],
+  },
+  async ({ params, query, user }) => json(200, await listOfDeal(params.id, query, user)),
 );

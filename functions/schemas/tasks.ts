@@ -81,9 +81,15 @@ export const TaskListQuery = z.strictObject({
   limit: z.optional(Limit),
 });
 
+export const DealTaskListQuery = z.strictObject({
+  cursor: z.optional(Cursor),
+  limit: z.optional(Limit),
+});
+
 export type TaskType = z.infer<typeof TaskType>;
 export type TaskInput = z.output<typeof TaskInput>;
 export type TaskPatch = z.output<typeof TaskPatch>;
 export type Task = z.infer<typeof Task>;
 export type TaskView = z.infer<typeof TaskView>;
 export type TaskListQuery = z.infer<typeof TaskListQuery>;
+export type DealTaskListQuery = z.infer<typeof DealTaskListQuery>;

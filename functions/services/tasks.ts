@@ -5,11 +5,11 @@ import { newEvent, userActor } from '#domain/events';
 import { applyTaskPatch, canSeeTask, followUpTask, newTask, viewTask } from '#domain/tasks';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
-import type { Task, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
+import type { DealTaskListQuery, Task, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
 import { dealWriteItems, getDeal } from '#store/deals';
 import { transact } from '#store/items';
 import type { Page } from '#store/records';
-import { getTask, queryTasks, saveTask, taskWriteItem } from '#store/tasks';
+import { getTask, queryDealTasks, queryTasks, saveTask, taskWriteItem } from '#store/tasks';
 import { systemClock } from './clock.ts';
 import { done, lostRace, retryOnConflict } from './retry.ts';
 
@@ -110,6 +110,21 @@ export async function listTasks(query: TaskListQuery, user: User): Promise<Page<
     query.cursor,
     query.limit ?? 50,
   );
+  return {
+    items: page.items.map((t) => viewTask(t, now)),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}
+
+/** A deal's tasks, open and done, earliest due first: whoever may see the deal sees them all. */
+export async function listDealTasks(
+  dealId: string,
+  query: DealTaskListQuery,
+  user: User,
+): Promise<Page<TaskView>> {
+  await dealFor(dealId, user);
+  const now = systemClock().now;
+  const page = await queryDealTasks(dealId, query.cursor, query.limit ?? 50);
   return {
     items: page.items.map((t) => viewTask(t, now)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -7,7 +7,8 @@
  *   byPipeline GSI2PK / GSI2SK   PIPELINE#<pipelineId> → deals (closeDate order)
  *   byStage    GSI3PK / GSI3SK   STAGE#<pipelineId>#<stageId> → deals (closeDate order)
  *   byType     GSI4PK / GSI4SK   TYPE#<entity> → every item of an entity (collections, all deals)
- *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal)
+ *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal);
+ *                                DEALTASKS#<dealId> → a deal's tasks (dueAt order)
  *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by validUntil
  *   byDue      GSI7PK / GSI7SK   sparse: scheduled work (email deliveries) not done yet, by when it
  *                                is next due (`<ISO time>#<work id>`)
@@ -239,6 +240,11 @@ export const keys = {
   feedRead(userId: string): Key {
     return { PK: `FEEDREAD#${userId}`, SK: 'FEEDREAD' };
   },
+  /** A deal's tasks, open and done, by due date: the deal page's list. */
+  taskDealIndex(dealId: string, dueAt: string, taskId: string) {
+    return { GSI5PK: keys.taskDealPartition(dealId), GSI5SK: `${dueAt}#${taskId}` };
+  },
+  taskDealPartition: (dealId: string) => `DEALTASKS#${dealId}`,
 };
 
 /** The table definition shared by the local runner, the tests and the CDK stack. */

@@ -8,13 +8,17 @@ import { keyRange, put, type TransactItem, toResource, transact } from './items.
 import { INDEXES, keys } from './keys.ts';
 import type { Page } from './records.ts';
 
-/** Tasks: one item each (read by id), listed per assignee and status through byOwner in due order. */
+/**
+ * Tasks: one item each (read by id), listed per assignee and status through byOwner in due order,
+ * and per deal through byAlias.
+ */
 
 export function taskItem(task: Task) {
   return {
     ...task,
     ...keys.task(task.id),
     ...keys.taskAssigneeIndex(task.assigneeId, task.status, task.dueAt, task.id),
+    ...keys.taskDealIndex(task.dealId, task.dueAt, task.id),
     entity: 'Task',
   };
 }
@@ -67,24 +71,42 @@ export async function saveTask(
 }
 
 /** One page of a user's tasks of one status, earliest due first, optionally due before a moment. */
-export async function queryTasks(
+export function queryTasks(
   assigneeId: string,
   status: Task['status'],
   dueBefore: string | undefined,
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<Task>> {
-  const after = decodeCursor(cursor);
-  const index = INDEXES.byOwner;
-  const lo = after !== undefined ? `${after}\u0001` : undefined;
   // Sort keys are `<dueAt>#<id>`: every one of a task due at `dueBefore` sorts after it.
-  const hi = dueBefore;
-  const range = keyRange(index, keys.taskAssigneePartition(assigneeId, status), lo, hi);
+  return queryTaskIndex('byOwner', keys.taskAssigneePartition(assigneeId, status), dueBefore, cursor, limit);
+}
+
+/** One page of a deal's tasks, open and done, earliest due first. */
+export function queryDealTasks(
+  dealId: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<Task>> {
+  return queryTaskIndex('byAlias', keys.taskDealPartition(dealId), undefined, cursor, limit);
+}
+
+async function queryTaskIndex(
+  indexName: 'byOwner' | 'byAlias',
+  partition: string,
+  hi: string | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<Task>> {
+  const after = decodeCursor(cursor);
+  const index = INDEXES[indexName];
+  const lo = after !== undefined ? `${after}\u0001` : undefined;
+  const range = keyRange(index, partition, lo, hi);
   if (!range) return { items: [] };
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: 'byOwner',
+      IndexName: indexName,
       ...range,
       // One more than asked: whether it comes back tells if there is a next page.
       Limit: limit + 1,

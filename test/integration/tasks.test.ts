@@ -248,3 +248,51 @@ describe('GET /tasks', () => {
     expect(asRep.status).toBe(403);
   });
 });
+
+describe('GET /deals/{id}/tasks', () => {
+  it("lists a deal's tasks, open and done, whoever they are assigned to, earliest due first", async () => {
+    // Arrange: the follow-up, a task for someone else, a done one, and another deal's task
+    const owner = rep();
+    const deal = (await call('POST', '/deals', { user: owner, body: { name: 'Listed' } })).body;
+    const other = (await call('POST', '/deals', { user: owner, body: { name: 'Other' } })).body;
+    const add = (dealId: string, title: string, dueAt: string, assigneeId?: string) =>
+      call('POST', `/deals/${dealId}/tasks`, {
+        user: owner,
+        body: { type: 'call', title, dueAt, ...(assigneeId ? { assigneeId } : {}) },
+      });
+    const soon = (await add(deal.id, 'Soon', inDays(1), 'someone-else')).body;
+    const late = (await add(deal.id, 'Late', inDays(-1))).body;
+    await add(other.id, 'Elsewhere', inDays(1));
+    await call('PATCH', `/tasks/${soon.id}`, { user: owner, body: { done: true } });
+
+    // Act
+    const listed = await call('GET', `/deals/${deal.id}/tasks`, { user: owner });
+
+    // Assert
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((t: { title: string }) => t.title)).toEqual([
+      'Late',
+      'Soon',
+      'Follow up: Listed',
+    ]);
+    expect(listed.body.items[0]).toMatchObject({ id: late.id, overdue: true, status: 'open' });
+    expect(listed.body.items[1]).toMatchObject({ status: 'done', assigneeId: 'someone-else' });
+    const paged = await call('GET', `/deals/${deal.id}/tasks`, { user: owner, query: { limit: '2' } });
+    expect(paged.body.items).toHaveLength(2);
+    const rest = await call('GET', `/deals/${deal.id}/tasks`, {
+      user: owner,
+      query: { limit: '2', cursor: paged.body.nextCursor },
+    });
+    expect(rest.body.items.map((t: { title: string }) => t.title)).toEqual(['Follow up: Listed']);
+    expect(rest.body.nextCursor).toBeUndefined();
+  });
+
+  it('answers 404 to whoever may not see the deal, and lets a manager read it', async () => {
+    const owner = rep();
+    const deal = (await call('POST', '/deals', { user: owner, body: { name: 'Private' } })).body;
+    expect((await call('GET', `/deals/${deal.id}/tasks`, { user: rep() })).status).toBe(404);
+    const seen = await call('GET', `/deals/${deal.id}/tasks`, { user: users.maya });
+    expect(seen.status).toBe(200);
+    expect(seen.body.items).toHaveLength(1);
+  });
+});

@@ -47,6 +47,9 @@ export function AppLayout() {
             {link('/companies', 'companies', t('nav.companies'))}
             {link('/products', 'products', t('nav.products'))}
             {session.user.manager && link('/settings', 'settings', t('nav.settings'))}
+            {link('/dashboard', 'dashboard', t('nav.dashboard'))}
+            {link('/tasks', 'tasks', t('nav.tasks'))}
+            {link('/import', 'upload', t('nav.import'))}
           </ul>
         </nav>
         <div className="user">

@@ -1,7 +1,10 @@
 import { quotesEn, quotesFr } from './messages-quotes.ts';
 
 /** Every label of the console, in English and French (the French file must have the same keys). */
+import { dashboardEn, dashboardFr } from './messages-dashboard.ts';
+
 export const en = {
+  ...dashboardEn,
   'app.name': 'Closer',
   'app.skip': 'Skip to content',
   'nav.board': 'Board',
@@ -264,6 +267,7 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const fr: Record<MessageKey, string> = {
+  ...dashboardFr,
   'app.name': 'Closer',
   'app.skip': 'Aller au contenu',
   'nav.board': 'Tableau',

@@ -12,6 +12,8 @@ export interface DealFilters {
   max?: number;
   q?: string;
   status?: 'open' | 'won' | 'lost';
+  /** One stage of the pipeline (the dashboard's funnel links here): the board shows that column. */
+  stage?: string;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,6 +43,8 @@ export function readFilters(params: URLSearchParams): DealFilters {
   if (q) filters.q = q.slice(0, 100);
   const status = params.get('status');
   if (status === 'open' || status === 'won' || status === 'lost') filters.status = status;
+  const stage = params.get('stage');
+  if (stage) filters.stage = stage.slice(0, 100);
   return filters;
 }
 
@@ -55,6 +59,7 @@ export function writeFilters(filters: DealFilters): URLSearchParams {
   if (filters.max !== undefined) params.set('max', String(filters.max));
   if (filters.q) params.set('q', filters.q);
   if (filters.status) params.set('status', filters.status);
+  if (filters.stage) params.set('stage', filters.stage);
   return params;
 }
 
@@ -74,6 +79,7 @@ export interface DealQuery {
   minAmount?: number;
   maxAmount?: number;
   q?: string;
+  stageId?: string;
 }
 
 /** The `GET /deals` (and `GET /deals.csv`) query for these filters, amounts in minor units. */
@@ -88,6 +94,8 @@ export function dealQuery(filters: DealFilters, user: { id: string; manager: boo
   if (filters.min !== undefined) query.minAmount = Math.round(filters.min * 100);
   if (filters.max !== undefined) query.maxAmount = Math.round(filters.max * 100);
   if (filters.q) query.q = filters.q;
+  // The API filters on a stage within its pipeline only.
+  if (filters.stage && filters.pipelineId) query.stageId = filters.stage;
   return query;
 }
 

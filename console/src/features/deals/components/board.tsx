@@ -119,6 +119,8 @@ function Board({ pipeline, filters }: { pipeline: Pipeline; filters: DealFilters
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   // Small screens show one column at a time, picked from the stage list.
   const [picked, setPicked] = useState<string | undefined>();
+  // `?stage=` (the dashboard's funnel links there) shows that stage's column alone.
+  const only = pipeline.stages.find((s) => s.id === filters.stage);
   const query = { ...dealQuery({ ...filters, pipelineId: pipeline.id }, user) };
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -163,23 +165,27 @@ function Board({ pipeline, filters }: { pipeline: Pipeline; filters: DealFilters
   };
   const reportOf = (stageId: string) =>
     (report.data?.stages as ReportStage[] | undefined)?.find((s) => s.stageId === stageId);
-  const current = picked ?? pipeline.stages[0]?.id;
+  const current = only?.id ?? picked ?? pipeline.stages[0]?.id;
+  const shown = only ? [only] : pipeline.stages;
 
   return (
     <>
       <p className="hint board-hint">{t('board.dragHint')}</p>
-      <nav className="stage-picker" aria-label={t('board.stages')}>
-        {pipeline.stages.map((stage) => (
-          <button
-            key={stage.id}
-            type="button"
-            aria-pressed={current === stage.id}
-            onClick={() => setPicked(stage.id)}
-          >
-            {stageLabel(stage, locale)} <span className="badge">{reportOf(stage.id)?.count ?? 0}</span>
-          </button>
-        ))}
-      </nav>
+      {only && <OneStage pipeline={pipeline} stage={only} filters={filters} />}
+      {!only && (
+        <nav className="stage-picker" aria-label={t('board.stages')}>
+          {pipeline.stages.map((stage) => (
+            <button
+              key={stage.id}
+              type="button"
+              aria-pressed={current === stage.id}
+              onClick={() => setPicked(stage.id)}
+            >
+              {stageLabel(stage, locale)} <span className="badge">{reportOf(stage.id)?.count ?? 0}</span>
+            </button>
+          ))}
+        </nav>
+      )}
       <DndContext
         sensors={sensors}
         collisionDetection={collision}
@@ -189,9 +195,9 @@ function Board({ pipeline, filters }: { pipeline: Pipeline; filters: DealFilters
           screenReaderInstructions: { draggable: t('board.dragHint') },
         }}
       >
-        <div className="board">
-          {pipeline.stages.map((stage) => {
-            const closed = stage.kind !== 'open';
+        <div className={`board${only ? ' board-one' : ''}`}>
+          {shown.map((stage) => {
+            const closed = stage.kind !== 'open' && !only;
             const open = !closed || expanded.has(stage.id);
             return (
               <Column
@@ -234,6 +240,25 @@ function Board({ pipeline, filters }: { pipeline: Pipeline; filters: DealFilters
         />
       )}
     </>
+  );
+}
+
+/** The board narrowed to one stage, and the way back to every stage. */
+function OneStage({ pipeline, stage, filters }: { pipeline: Pipeline; stage: Stage; filters: DealFilters }) {
+  const { t, locale } = useI18n();
+  const [, setParams] = useSearchParams();
+  const { stage: _dropped, ...rest } = filters;
+  return (
+    <p className="notice one-stage">
+      {t('board.oneStage', { stage: stageLabel(stage, locale) })}{' '}
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => setParams(writeFilters({ ...rest, pipelineId: pipeline.id }), { replace: true })}
+      >
+        {t('board.allStages')}
+      </button>
+    </p>
   );
 }
 

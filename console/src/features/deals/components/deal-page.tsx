@@ -6,6 +6,7 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { useCompaniesIndex, useContactsIndex, usePipelines } from '../../../lib/queries.ts';
 import { useDeal } from '../api/deals.ts';
 import { DealForm } from './deal-form.tsx';
+import { DealTasks } from './deal-tasks.tsx';
 import { LinesEditor } from './lines-editor.tsx';
 import { StageBar } from './stage-bar.tsx';
 import { Timeline } from './timeline.tsx';
@@ -72,6 +73,7 @@ export function DealScreen({ quotes }: { quotes?: ReactNode } = {}) {
           {quotes}
         </div>
         <div className="deal-side">
+          <DealTasks deal={d} />
           <Timeline deal={d} pipeline={pipeline} />
         </div>
       </div>

@@ -4,7 +4,8 @@ import { Icon } from '../../../components/ui/icons.tsx';
 import { LoadMore } from '../../../components/ui/load-more.tsx';
 import { Empty, ErrorState, errorMessage, Loading } from '../../../components/ui/states.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
-import { authorizedFetch, type Deal } from '../../../lib/api-client.ts';
+import type { Deal } from '../../../lib/api-client.ts';
+import { downloadFile, queryString } from '../../../lib/download.ts';
 import { formatDate, formatMoney } from '../../../lib/format.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { stageLabel, useCompaniesIndex, useContactsIndex, usePipelines } from '../../../lib/queries.ts';
@@ -51,14 +52,7 @@ export function DealsListScreen() {
 
   const download = async () => {
     try {
-      const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-      const res = await authorizedFetch(`/deals.csv?${search}`);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'deals.csv';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      await downloadFile(`/deals.csv?${queryString({ ...query })}`, 'deals.csv');
     } catch (error) {
       toast(errorMessage(error, t), 'error');
     }

@@ -206,47 +206,72 @@ function PipelineEditor({ pipeline }: { pipeline: Pipeline }) {
             const n = i + 1;
             const label = (text: string) => `${text} (${t('settings.stage', { n })})`;
             return (
-              <li key={s.key} className="settings-row" data-stage={s.id ?? s.key}>
+              <li key={s.key} className="settings-row stage-row" data-stage={s.id ?? s.key}>
                 <span className="row-number" aria-hidden="true">
                   {n}
                 </span>
-                <input
-                  aria-label={label(t('settings.stageName'))}
-                  value={s.name}
-                  onChange={(e) => setStage(s.key, { name: e.target.value })}
-                />
-                <input
-                  aria-label={label(t('settings.stageNameEn'))}
-                  lang="en"
-                  placeholder="EN"
-                  value={s.en}
-                  onChange={(e) => setStage(s.key, { en: e.target.value })}
-                />
-                <input
-                  aria-label={label(t('settings.stageNameFr'))}
-                  lang="fr"
-                  placeholder="FR"
-                  value={s.fr}
-                  onChange={(e) => setStage(s.key, { fr: e.target.value })}
-                />
-                <input
-                  aria-label={label(t('settings.probability'))}
-                  type="number"
-                  min={0}
-                  max={100}
-                  className="input-small"
-                  value={s.probability}
-                  onChange={(e) => setStage(s.key, { probability: e.target.value })}
-                />
-                <select
-                  aria-label={label(t('settings.kind'))}
-                  value={s.kind}
-                  onChange={(e) => setStage(s.key, { kind: e.target.value as StageDraft['kind'] })}
-                >
-                  <option value="open">{t('settings.kind.open')}</option>
-                  <option value="won">{t('settings.kind.won')}</option>
-                  <option value="lost">{t('settings.kind.lost')}</option>
-                </select>
+                <span className="settings-cell cell-name">
+                  <span className="cell-label" aria-hidden="true">
+                    {t('settings.stageName')}
+                  </span>
+                  <input
+                    aria-label={label(t('settings.stageName'))}
+                    value={s.name}
+                    onChange={(e) => setStage(s.key, { name: e.target.value })}
+                  />
+                </span>
+                <span className="settings-cell">
+                  <span className="cell-label" aria-hidden="true">
+                    {t('settings.stageNameEn')}
+                  </span>
+                  <input
+                    aria-label={label(t('settings.stageNameEn'))}
+                    lang="en"
+                    placeholder="EN"
+                    value={s.en}
+                    onChange={(e) => setStage(s.key, { en: e.target.value })}
+                  />
+                </span>
+                <span className="settings-cell">
+                  <span className="cell-label" aria-hidden="true">
+                    {t('settings.stageNameFr')}
+                  </span>
+                  <input
+                    aria-label={label(t('settings.stageNameFr'))}
+                    lang="fr"
+                    placeholder="FR"
+                    value={s.fr}
+                    onChange={(e) => setStage(s.key, { fr: e.target.value })}
+                  />
+                </span>
+                <span className="settings-cell">
+                  <span className="cell-label" aria-hidden="true">
+                    {t('settings.probability')}
+                  </span>
+                  <input
+                    aria-label={label(t('settings.probability'))}
+                    type="number"
+                    min={0}
+                    max={100}
+                    className="input-small"
+                    value={s.probability}
+                    onChange={(e) => setStage(s.key, { probability: e.target.value })}
+                  />
+                </span>
+                <span className="settings-cell">
+                  <span className="cell-label" aria-hidden="true">
+                    {t('settings.kind')}
+                  </span>
+                  <select
+                    aria-label={label(t('settings.kind'))}
+                    value={s.kind}
+                    onChange={(e) => setStage(s.key, { kind: e.target.value as StageDraft['kind'] })}
+                  >
+                    <option value="open">{t('settings.kind.open')}</option>
+                    <option value="won">{t('settings.kind.won')}</option>
+                    <option value="lost">{t('settings.kind.lost')}</option>
+                  </select>
+                </span>
                 <span className="row-actions">
                   <button
                     type="button"

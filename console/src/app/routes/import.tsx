@@ -1,0 +1,1 @@
+export { ImportScreen as Component } from '../../features/imports/components/import-screen.tsx';

@@ -1,0 +1,1 @@
+export { MyTasksScreen as Component } from '../../features/tasks/components/my-tasks.tsx';
