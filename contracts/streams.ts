@@ -24,6 +24,15 @@ export function isOutboxEvent(item: Record<string, unknown>): boolean {
   return item.entity === OUTBOX_ENTITY && (OUTBOX_TYPES as readonly string[]).includes(String(item.type));
 }
 
+/**
+ * What `notify` reads: every new event of the log. Outbox events become emails; any event can
+ * become webhook deliveries (each endpoint picks its types). One reader for both keeps the table
+ * stream at two readers per shard (notify, aggregate), DynamoDB's advice to avoid throttling.
+ */
+export function isNotifyRecord(record: Pick<DynamoDBRecord, 'eventName' | 'dynamodb'>): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === OUTBOX_ENTITY;
+}
+
 /** Report aggregates (`aggregate`): every write to a deal item (inserted, changed or deleted). */
 export const AGGREGATE_ENTITY = 'Deal';
 

@@ -8,7 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionName, routes } from '#contracts/routes';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
-import { AGGREGATE_ENTITY, OUTBOX_ENTITY, OUTBOX_TYPES } from '#contracts/streams';
+import { AGGREGATE_ENTITY, OUTBOX_ENTITY } from '#contracts/streams';
 import { Alarms } from './constructs/alarms.ts';
 import { CloserHttpApi } from './constructs/api.ts';
 import { CONSOLE_PATH, ConsoleHosting } from './constructs/console.ts';
@@ -137,18 +137,14 @@ export function stackFunctionNames(): CloserFunctionName[] {
 }
 
 /**
- * The stream filter of notify: new outbox events only. Updates and deletes, and inserts of any
- * other entity, never invoke (or bill) the function.
+ * The stream filter of notify: new events of the log (outbox events call for emails, any event may
+ * call for webhook deliveries; `isNotifyRecord` in contracts/streams.ts). Updates and deletes, and
+ * inserts of any other entity, never invoke (or bill) the function.
  */
 export function outboxFilter(): { [key: string]: unknown } {
   return FilterCriteria.filter({
     eventName: FilterRule.isEqual('INSERT'),
-    dynamodb: {
-      NewImage: {
-        entity: { S: FilterRule.isEqual(OUTBOX_ENTITY) },
-        type: { S: FilterRule.or(...OUTBOX_TYPES) },
-      },
-    },
+    dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(OUTBOX_ENTITY) } } },
   });
 }
 
@@ -400,6 +396,14 @@ export class CloserStack extends Stack {
       description: 'Outbox records notify gave up on (README: Dead letters, how to replay them)',
       value: deadLetters.queueUrl,
     });
+    // Webhook deliveries ride on the delivery schedule (the table is their queue, the notify DLQ
+    // takes the stream records that could not be planned); an endpoint disabled after 24 h of
+    // failures alarms (README: Webhooks).
+    this.alarms.onBusinessCount(
+      'WebhookEndpointDisabled',
+      'WebhookEndpointsDisabled',
+      'A webhook endpoint was disabled after 24 hours of failed deliveries (its owner was emailed)',
+    );
   }
 
   /**

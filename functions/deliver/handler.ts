@@ -1,8 +1,9 @@
 import { logger } from '#config/logger';
 import { observed } from '#config/observability';
 import { runDueWork } from '#services/work';
-// Registers the kinds of work this job runs (email deliveries).
+// Registers the kinds of work this job runs (email and webhook deliveries).
 import '#services/notify';
+import '#services/webhooks';
 
 /**
  * Scheduled (EventBridge every minute in the cloud, every DELIVER_EVERY_SECONDS on the local stack):

@@ -37,3 +37,14 @@ export function countImport(result: {
   metrics.addMetric('ImportRowsRejected', MetricUnit.Count, result.rejected);
   metrics.addMetric('ImportRowsPostponed', MetricUnit.Count, result.postponed);
 }
+
+const WEBHOOK_METRICS = {
+  delivered: 'WebhooksDelivered',
+  failed: 'WebhooksFailed',
+  disabled: 'WebhookEndpointsDisabled',
+} as const;
+
+/** A webhook delivery that went through / was given up; an endpoint disabled after 24 h of failures. */
+export function countWebhook(outcome: keyof typeof WEBHOOK_METRICS): void {
+  metrics.addMetric(WEBHOOK_METRICS[outcome], MetricUnit.Count, 1);
+}

@@ -4,6 +4,7 @@ import {
   Alarm,
   ComparisonOperator,
   MathExpression,
+  Metric,
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -105,6 +106,29 @@ export class Alarms extends Construct {
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * A business metric (embedded metric format, namespace `Closer`, dimension service=closer) counted
+   * at least once in 5 minutes.
+   */
+  onBusinessCount(id: string, metricName: string, description: string): Alarm {
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric: new Metric({
+          namespace: 'Closer',
+          metricName,
+          dimensionsMap: { service: 'closer' },
+          period: PERIOD,
+          statistic: Stats.SUM,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
