@@ -176,7 +176,7 @@ describe('webhook deliveries', () => {
       const mine = receiver.received.filter(forDeal(sent.deal.id));
       if (!mine.some((r) => r.body.type === 'quote.sent')) throw new Error('not yet');
       return mine;
-    });
+    }, 60_000);
 
     // Assert
     const created = got.find((r) => r.body.type === 'deal.created');
@@ -210,7 +210,7 @@ describe('webhook deliveries', () => {
       type: 'quote.sent',
       dealId: sent.deal.id,
     });
-  });
+  }, 120_000);
 
   it('gets the event to a receiver that answers 500 three times on the fourth try, exactly once', async () => {
     // Arrange: 500 (with a 5 KB body) for the first three tries, then 200.
@@ -376,7 +376,7 @@ describe('webhook endpoints', () => {
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.text).not.toContain(endpoint.secret);
-      expect(answer.text).not.toMatch(/secret|whsec_/i);
+      expect(answer.text).not.toMatch(/"secret"|whsec_|sealed/i);
     }
     expect(answers[2]?.body).toMatchObject({ events: ['quote.*', 'deal.won'], description: 'accounting' });
     expect((await api.call('GET', `/webhooks/${endpoint.id}`, { user: maya })).status).toBe(404);
