@@ -162,15 +162,15 @@ export async function patchWebhook(
   await found(id);
   if (patch.url !== undefined) await checkUrl(patch.url);
   const now = new Date().toISOString();
-  const changes: Parameters<typeof updateWebhook>[1] = { updatedAt: now };
-  if (patch.url !== undefined) changes.url = patch.url;
-  if (patch.events !== undefined) changes.events = [...new Set(patch.events)];
-  if (patch.description !== undefined) changes.description = patch.description ?? undefined;
-  if (patch.active !== undefined) changes.active = patch.active;
-  // Enabling again starts afresh: the old run of failures no longer counts towards disabling it.
-  if (patch.active === true)
-    Object.assign(changes, { failingSince: undefined, disabledAt: undefined, disabledReason: undefined });
-  const updated = await updateWebhook(id, changes);
+  const changes: Parameters<typeof updateWebhook>[1] = {
+    url: patch.url,
+    events: patch.events && [...new Set(patch.events)],
+    description: patch.description,
+    active: patch.active,
+    // Enabling again starts afresh: the old run of failures no longer counts towards disabling it.
+    ...(patch.active === true ? { failingSince: null, disabledAt: null, disabledReason: null } : {}),
+  };
+  const updated = await updateWebhook(id, changes, now);
   if (!updated) throw new NotFoundError(`no webhook ${id}`);
   return viewOf(updated, now);
 }
@@ -190,12 +190,15 @@ export async function rotateWebhookSecret(id: string): Promise<WebhookView & { s
   const record = await found(id);
   const now = new Date();
   const secret = newWebhookSecret();
-  const updated = await updateWebhook(id, {
-    sealedSecret: sealToken(secret, await linkKey()),
-    previousSealedSecret: record.sealedSecret,
-    previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
-    updatedAt: now.toISOString(),
-  });
+  const updated = await updateWebhook(
+    id,
+    {
+      sealedSecret: sealToken(secret, await linkKey()),
+      previousSealedSecret: record.sealedSecret,
+      previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString(),
+    },
+    now.toISOString(),
+  );
   if (!updated) throw new NotFoundError(`no webhook ${id}`);
   return { ...viewOf(updated, now.toISOString()), secret };
 }

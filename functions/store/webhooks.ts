@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, table } from './client.ts';
-import { isConditionFailure } from './items.ts';
+import { isConditionFailure, patchUpdate } from './items.ts';
 import { INDEXES, keys } from './keys.ts';
 
 /**
@@ -94,39 +94,21 @@ export async function listWebhooks(
   return rows.length > limit ? { items, last: items.at(-1)?.id } : { items };
 }
 
-/**
- * Sets fields of an endpoint (`undefined` values are removed). Undefined when it does not exist.
- */
+/** Sets fields of an endpoint (`null` removes one) and `updatedAt`. Undefined when it does not exist. */
 export async function updateWebhook(
   id: string,
-  changes: Partial<Omit<WebhookRecord, 'id' | 'createdAt' | 'ownerId'>>,
+  changes: {
+    [K in keyof Omit<WebhookRecord, 'id' | 'createdAt' | 'ownerId' | 'updatedAt'>]?: WebhookRecord[K] | null;
+  },
+  now: string,
 ): Promise<WebhookRecord | undefined> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  for (const [i, [field, value]] of Object.entries(changes).entries()) {
-    names[`#f${i}`] = field;
-    if (value === undefined) removes.push(`#f${i}`);
-    else {
-      values[`:v${i}`] = value;
-      sets.push(`#f${i} = :v${i}`);
-    }
-  }
   try {
     const out = await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.webhook(id),
-        UpdateExpression: [
-          sets.length ? `SET ${sets.join(', ')}` : '',
-          removes.length ? `REMOVE ${removes.join(', ')}` : '',
-        ]
-          .filter(Boolean)
-          .join(' '),
+        ...patchUpdate(changes, now),
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ...(sets.length ? { ExpressionAttributeValues: values } : {}),
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -396,7 +396,7 @@ async function main(): Promise<number> {
       });
       cleanups.push({ name: `${consumer.fn} stream poller`, run: poller.stop });
     }
-    notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
+    notifyLine = 'notify     reads the table stream (emails appear in the viewer; webhooks)';
 
     // The scheduled jobs: EventBridge in the cloud, timers here. A run never overlaps the previous
     // one, and a failing run is logged and tried again next time, as a scheduled Lambda would be.
