@@ -79,7 +79,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   },
   notify: {
     // Renders the quote and signed-copy PDFs it attaches: as CPU-bound as documents.
-    description: 'Closer outbox consumer: sends the emails of new events',
+    description: 'Closer outbox consumer: sends the emails and webhooks of new events',
     memorySize: 1024,
     timeout: Duration.seconds(60),
     table: 'RW',
@@ -97,7 +97,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   deliver: {
     // Retries email deliveries (renders the PDFs it attaches, like notify). Its runs stop taking new
     // work after 45 s, within the timeout.
-    description: 'Closer scheduled job: delivers the emails that are due (retries)',
+    description: 'Closer scheduled job: delivers the emails and webhooks that are due (retries)',
     memorySize: 1024,
     timeout: Duration.seconds(60),
     table: 'RW',
