@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '#config/observability';
+import { WEBHOOK_METRICS } from '#contracts/metrics';
 import type { QuoteAction } from '#domain/quotes';
 
 /** The business metrics operators watch (namespace `Closer`; README "Operations" lists them). */
@@ -37,12 +38,6 @@ export function countImport(result: {
   metrics.addMetric('ImportRowsRejected', MetricUnit.Count, result.rejected);
   metrics.addMetric('ImportRowsPostponed', MetricUnit.Count, result.postponed);
 }
-
-const WEBHOOK_METRICS = {
-  delivered: 'WebhooksDelivered',
-  failed: 'WebhooksFailed',
-  disabled: 'WebhookEndpointsDisabled',
-} as const;
 
 /** A webhook delivery that went through / was given up; an endpoint disabled after 24 h of failures. */
 export function countWebhook(outcome: keyof typeof WEBHOOK_METRICS): void {

@@ -88,6 +88,29 @@ export class Alarms extends Construct {
     );
   }
 
+  /**
+   * Work left due for more than 15 minutes (two 5-minute periods in a row): deliveries are backing
+   * up behind an outage, or runs fail or run out of time. No figure at all counts as backing up too:
+   * the job publishes one every run, so silence means it stopped running.
+   */
+  onBacklog(
+    id: string,
+    metric: { namespace: string; metricName: string; dimensionsMap: Record<string, string> },
+  ): Alarm {
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription:
+          'Scheduled deliveries (emails, reminders, webhooks) are waiting more than 15 minutes past due',
+        metric: new Metric({ ...metric, period: PERIOD, statistic: Stats.MAXIMUM }),
+        threshold: 15 * 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    );
+  }
+
   /** More than 1% of requests answered 5xx over 5 minutes. */
   onServerErrorRate(id: string, stage: IHttpStage): Alarm {
     const rate = new MathExpression({
@@ -111,21 +134,16 @@ export class Alarms extends Construct {
     );
   }
 
-  /**
-   * A business metric (embedded metric format, namespace `Closer`, dimension service=closer) counted
-   * at least once in 5 minutes.
-   */
-  onBusinessCount(id: string, metricName: string, description: string): Alarm {
+  /** A business metric (embedded metric format, the stack's namespace) counted at least once in 5 minutes. */
+  onBusinessCount(
+    id: string,
+    metric: { namespace: string; metricName: string; dimensionsMap: Record<string, string> },
+    description: string,
+  ): Alarm {
     return this.add(
       new Alarm(this, id, {
         alarmDescription: description,
-        metric: new Metric({
-          namespace: 'Closer',
-          metricName,
-          dimensionsMap: { service: 'closer' },
-          period: PERIOD,
-          statistic: Stats.SUM,
-        }),
+        metric: new Metric({ ...metric, period: PERIOD, statistic: Stats.SUM }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
