@@ -170,8 +170,8 @@ describe('webhook deliveries', () => {
     const endpoint = await register(maya, receiver.url, ['deal.created', 'quote.*']);
     const verify = await readmeVerifier();
 
-    // Act: a deal, then a quote sent by link (its event carries the sealed link token).
-    const sent = await fixtures.sentQuote(fixtures.rep('hooked'));
+    // Act: a deal, then a quote sent by email (its event carries the sealed link token).
+    const sent = await fixtures.sentQuote(fixtures.rep('hooked'), { channel: 'email' });
     const got = await eventually(async () => {
       const mine = receiver.received.filter(forDeal(sent.deal.id));
       if (!mine.some((r) => r.body.type === 'quote.sent')) throw new Error('not yet');
