@@ -13,3 +13,10 @@ export const BACKLOG_METRICS = {
   /** Work items pending (due, or waiting for their next try). */
   pending: 'WorkPending',
 } as const;
+
+/** Published by the webhook deliveries (services/webhooks.ts); the stack alarms on `disabled`. */
+export const WEBHOOK_METRICS = {
+  delivered: 'WebhooksDelivered',
+  failed: 'WebhooksFailed',
+  disabled: 'WebhookEndpointsDisabled',
+} as const;

@@ -90,6 +90,33 @@ export const routes = [
   { method: 'GET', path: '/quotes/{id}/email', fn: 'api', auth: 'rep', operation: 'previewQuoteEmail' },
   { method: 'GET', path: '/activity', fn: 'api', auth: 'rep', operation: 'listActivity' },
   { method: 'POST', path: '/activity/read', fn: 'api', auth: 'rep', operation: 'markActivityRead' },
+  // Webhooks (managers only): endpoints, their secret's rotation, their delivery log.
+  { method: 'GET', path: '/webhooks', fn: 'api', auth: 'rep', operation: 'listWebhooks' },
+  { method: 'POST', path: '/webhooks', fn: 'api', auth: 'rep', operation: 'createWebhook' },
+  { method: 'GET', path: '/webhooks/{id}', fn: 'api', auth: 'rep', operation: 'getWebhook' },
+  { method: 'PATCH', path: '/webhooks/{id}', fn: 'api', auth: 'rep', operation: 'updateWebhook' },
+  { method: 'DELETE', path: '/webhooks/{id}', fn: 'api', auth: 'rep', operation: 'deleteWebhook' },
+  {
+    method: 'POST',
+    path: '/webhooks/{id}/rotate-secret',
+    fn: 'api',
+    auth: 'rep',
+    operation: 'rotateWebhookSecret',
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    fn: 'api',
+    auth: 'rep',
+    operation: 'listWebhookDeliveries',
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    fn: 'api',
+    auth: 'rep',
+    operation: 'redeliverWebhook',
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteDef = (typeof routes)[number];

@@ -53,6 +53,15 @@ export function isFeedEvent(item: Record<string, unknown>): boolean {
   return isEventOf(item, FEED_TYPES);
 }
 
+/**
+ * What `notify` reads: every new event of the log. Outbox events become emails; any event can
+ * become webhook deliveries (each endpoint picks its types). One reader for both keeps the table
+ * stream at two readers per shard (notify, aggregate), DynamoDB's advice to avoid throttling.
+ */
+export function isNotifyRecord(record: Pick<DynamoDBRecord, 'eventName' | 'dynamodb'>): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === OUTBOX_ENTITY;
+}
+
 /** Report aggregates (`aggregate`): every write to a deal item (inserted, changed or deleted). */
 export const AGGREGATE_ENTITY = 'Deal';
 

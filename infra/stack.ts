@@ -6,10 +6,10 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BACKLOG_METRICS, METRICS_NAMESPACE, METRICS_SERVICE } from '#contracts/metrics';
+import { BACKLOG_METRICS, METRICS_NAMESPACE, METRICS_SERVICE, WEBHOOK_METRICS } from '#contracts/metrics';
 import { type FunctionName, routes } from '#contracts/routes';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
-import { AGGREGATE_ENTITY, OUTBOX_ENTITY, OUTBOX_TYPES } from '#contracts/streams';
+import { AGGREGATE_ENTITY, OUTBOX_ENTITY } from '#contracts/streams';
 import { Alarms } from './constructs/alarms.ts';
 import { CloserHttpApi } from './constructs/api.ts';
 import { CONSOLE_PATH, ConsoleHosting } from './constructs/console.ts';
@@ -80,7 +80,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   },
   notify: {
     // Renders the quote and signed-copy PDFs it attaches: as CPU-bound as documents.
-    description: 'Closer outbox consumer: sends the emails of new events',
+    description: 'Closer outbox consumer: sends the emails and webhooks of new events',
     memorySize: 1024,
     timeout: Duration.seconds(60),
     table: 'RW',
@@ -98,7 +98,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   deliver: {
     // Retries email deliveries (renders the PDFs it attaches, like notify). Its runs stop taking new
     // work after 45 s, within the timeout.
-    description: 'Closer scheduled job: delivers the emails that are due (retries)',
+    description: 'Closer scheduled job: delivers the emails and webhooks that are due (retries)',
     memorySize: 1024,
     timeout: Duration.seconds(60),
     table: 'RW',
@@ -138,18 +138,14 @@ export function stackFunctionNames(): CloserFunctionName[] {
 }
 
 /**
- * The stream filter of notify: new outbox events only. Updates and deletes, and inserts of any
- * other entity, never invoke (or bill) the function.
+ * The stream filter of notify: new events of the log (outbox events call for emails, any event may
+ * call for webhook deliveries; `isNotifyRecord` in contracts/streams.ts). Updates and deletes, and
+ * inserts of any other entity, never invoke (or bill) the function.
  */
 export function outboxFilter(): { [key: string]: unknown } {
   return FilterCriteria.filter({
     eventName: FilterRule.isEqual('INSERT'),
-    dynamodb: {
-      NewImage: {
-        entity: { S: FilterRule.isEqual(OUTBOX_ENTITY) },
-        type: { S: FilterRule.or(...OUTBOX_TYPES) },
-      },
-    },
+    dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(OUTBOX_ENTITY) } } },
   });
 }
 
@@ -412,6 +408,18 @@ export class CloserStack extends Stack {
   wireNotify(fn: CloserFunction): void {
     this.mailer(fn);
     this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
+    // Webhook deliveries ride on the delivery schedule (the table is their queue, the notify DLQ
+    // takes the stream records that could not be planned); an endpoint disabled after 24 h of
+    // failures alarms (README: Webhooks).
+    this.alarms.onBusinessCount(
+      'WebhookEndpointDisabled',
+      {
+        namespace: this.metricsNamespace,
+        dimensionsMap: { service: METRICS_SERVICE },
+        metricName: WEBHOOK_METRICS.disabled,
+      },
+      'A webhook endpoint was disabled after 24 hours of failed deliveries (its owner was emailed)',
+    );
   }
 
   /**

@@ -13,6 +13,7 @@ import * as pipelines from './pipelines.ts';
 import * as quotes from './quotes.ts';
 import * as reports from './reports.ts';
 import * as tasks from './tasks.ts';
+import * as webhooks from './webhooks.ts';
 
 /** Every operation the `api` function serves; the type makes a route without one a compile error. */
 type ApiOperations = Record<Exclude<OperationOf<'api'>, 'getOpenApi'>, Operation<Contract>>;
@@ -25,6 +26,7 @@ export const apiOperations = {
   ...reports,
   ...tasks,
   ...activity,
+  ...webhooks,
 } satisfies ApiOperations;
 
 /**

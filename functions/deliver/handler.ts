@@ -3,8 +3,9 @@ import { logger } from '#config/logger';
 import { metrics, observed } from '#config/observability';
 import { BACKLOG_METRICS } from '#contracts/metrics';
 import { runDueWork, workBacklog } from '#services/work';
-// Registers the kinds of work this job runs (email deliveries).
+// Registers the kinds of work this job runs (email and webhook deliveries).
 import '#services/notify';
+import '#services/webhooks';
 
 /**
  * Scheduled (EventBridge every minute in the cloud, every DELIVER_EVERY_SECONDS on the local stack):

@@ -311,3 +311,42 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     footer: null,
   });
 }
+
+/** A webhook endpoint was switched off after failing for 24 hours (to the manager who registered it). */
+export interface WebhookDisabledNotice {
+  endpointUrl: string;
+  endpointId: string;
+  failingSince: string;
+  lastError: string;
+}
+
+const NEUTRAL_COLORS: QuoteView['theme']['colors'] = {
+  primary: '#1f2937',
+  onPrimary: '#ffffff',
+  accent: '#2563eb',
+  text: '#111827',
+  muted: '#6b7280',
+  rule: '#e5e7eb',
+  tint: '#f3f4f6',
+};
+
+/** In English: the manager's language is not known (their token carries none). */
+export function renderWebhookDisabledNotice(notice: WebhookDisabledNotice): Email {
+  const subject = subjectLine(`Webhook disabled: ${notice.endpointUrl}`);
+  const text = [
+    `Closer could not deliver events to ${notice.endpointUrl} since ${notice.failingSince} (24 hours of failed tries), so this endpoint (id ${notice.endpointId}) is now disabled: it receives nothing until it is enabled again.`,
+    `Last error: ${notice.lastError}`,
+    'Fix the receiver, then set the endpoint active again (PATCH /webhooks/{id} with {"active": true}) and redeliver what it missed from its delivery log (GET /webhooks/{id}/deliveries).',
+  ].join('\n\n');
+  return render(templatesDir(), 'en', {
+    subject,
+    preheader: subject,
+    colors: NEUTRAL_COLORS,
+    paragraphs: toParagraphs(text),
+    quoted: null,
+    summary: null,
+    button: null,
+    linkHelp: null,
+    footer: null,
+  });
+}

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '#config/observability';
+import { WEBHOOK_METRICS } from '#contracts/metrics';
 import type { QuoteAction } from '#domain/quotes';
 
 /** The business metrics operators watch (namespace `Closer`; README "Operations" lists them). */
@@ -36,4 +37,9 @@ export function countImport(result: {
   metrics.addMetric('ImportRowsUpdated', MetricUnit.Count, result.updated);
   metrics.addMetric('ImportRowsRejected', MetricUnit.Count, result.rejected);
   metrics.addMetric('ImportRowsPostponed', MetricUnit.Count, result.postponed);
+}
+
+/** A webhook delivery that went through / was given up; an endpoint disabled after 24 h of failures. */
+export function countWebhook(outcome: keyof typeof WEBHOOK_METRICS): void {
+  metrics.addMetric(WEBHOOK_METRICS[outcome], MetricUnit.Count, 1);
 }

@@ -39,7 +39,15 @@ export interface WorkKind {
   ): Promise<WorkOutcome>;
   /** Payload fields to drop once the work is finished (secrets such as a sealed link token). */
   forget?: string[];
+  /** What a failed try leaves on the item (a webhook's last response code), kept while it retries. */
+  failureResult?(error: unknown): Record<string, unknown> | undefined;
   retry?: RetryPolicy;
+  /**
+   * Whether this kind's failures trip the outage breaker of `runWorkItems` (default true: emails all
+   * go through one mail service). Webhooks go to independent endpoints: one failing says nothing of
+   * the others, so they neither trip it nor wait for it.
+   */
+  sharesOutages?: boolean;
 }
 
 const kinds = new Map<string, WorkKind>();
@@ -53,6 +61,8 @@ export interface RunOptions {
   /** The clock (ISO); tests pass a fake one to drive the retry window. */
   now?: string;
   random?: () => number;
+  /** Real time (ms) after which `runWorkItems` starts nothing more: the rest stays due for `deliver`. */
+  stopAt?: number;
 }
 
 /** How long a claim holds work: longer than any function timeout, so a live try is never doubled. */
@@ -98,6 +108,7 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
   }
   const reason = describe(error);
   const transient = isTransientFailure(error);
+  const tried = kind.failureResult?.(error);
   // The first try counts from the schedule time: createdAt + window is the last try.
   const next = transient
     ? nextAttemptAt(
@@ -109,7 +120,7 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
     : undefined;
   if (next) {
     logger.warn('work failed, will retry', { workId: work.id, attempts: work.attempts, next, reason });
-    await retryWorkAt(work, leaseId, next, reason);
+    await retryWorkAt(work, leaseId, next, reason, tried);
     return 'retry';
   }
   logger.error('work given up', { workId: work.id, attempts: work.attempts, reason, transient });
@@ -125,6 +136,7 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
     error: reason,
     forget,
     ...outcome,
+    ...(tried || outcome.result ? { result: { ...tried, ...outcome.result } } : {}),
   });
   // Follow-up work (the rep's notice) is tried at once too, like any new work.
   if (finished) for (const next of outcome.follow ?? []) await runWork(next.id, { ...options, now });
@@ -135,22 +147,33 @@ export async function runWork(id: string, options: RunOptions = {}): Promise<Run
 let retriesInARow = 0;
 const OUTAGE_AFTER = 3;
 
+const sharesOutages = (kind: string | undefined) =>
+  kind === undefined || kinds.get(kind)?.sharesOutages !== false;
+
 /**
  * Runs each id in order; one failing never stops the next. While the service looks down (the last
  * tries all failed for a reason that can pass), a run tries only its first item, as a probe, and
  * leaves the rest due: an outage costs one build per run, not one per email.
  */
-export async function runWorkItems(ids: string[], options: RunOptions = {}): Promise<RunCounts> {
+export async function runWorkItems(
+  items: (string | { id: string; kind: string })[],
+  options: RunOptions = {},
+): Promise<RunCounts> {
   const counts: RunCounts = { done: 0, retry: 0, failed: 0, skipped: 0, postponed: 0 };
-  for (const [index, id] of ids.entries()) {
-    if (index > 0 && retriesInARow >= OUTAGE_AFTER) {
+  let tried = 0;
+  for (const item of items) {
+    const { id, kind } = typeof item === 'string' ? { id: item, kind: undefined } : item;
+    const breaker = sharesOutages(kind);
+    const outage = breaker && tried > 0 && retriesInARow >= OUTAGE_AFTER;
+    if (outage || (options.stopAt && Date.now() >= options.stopAt)) {
       counts.postponed++;
       continue;
     }
+    if (breaker) tried++;
     try {
       const result = await runWork(id, options);
-      if (result === 'retry') retriesInARow++;
-      else if (result !== 'skipped') retriesInARow = 0;
+      if (breaker && result === 'retry') retriesInARow++;
+      else if (breaker && result !== 'skipped') retriesInARow = 0;
       counts[result]++;
     } catch (error) {
       // Bookkeeping failed (the table unreachable): the claim lapses and the job tries again.
@@ -174,8 +197,8 @@ export async function runDueWork(options: RunOptions & { budgetMs?: number } = {
     const due = await dueWork(now, PAGE, after);
     if (due.length === 0) break;
     const counts = await runWorkItems(
-      due.map((w) => w.id),
-      { ...options, now },
+      due.map((w) => ({ id: w.id, kind: w.kind })),
+      { ...options, now, stopAt: Math.min(options.stopAt ?? stopAt, stopAt) },
     );
     for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += counts[key];
     const last = due.at(-1);

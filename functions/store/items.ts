@@ -88,3 +88,29 @@ export function keyRange(
     ExpressionAttributeValues: values,
   };
 }
+
+/**
+ * The update of a patch: sets `updatedAt` and the given fields, removes the ones given as null,
+ * leaves the ones given as undefined. One expression, so concurrent patches of different fields
+ * never overwrite each other.
+ */
+export function patchUpdate(patch: Record<string, unknown>, now: string) {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': now };
+  const sets = ['#updatedAt = :updatedAt'];
+  const removes: string[] = [];
+  for (const [i, [field, value]] of Object.entries(patch).entries()) {
+    if (value === undefined) continue;
+    names[`#f${i}`] = field;
+    if (value === null) removes.push(`#f${i}`);
+    else {
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  }
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

@@ -8,7 +8,8 @@
  *   byStage    GSI3PK / GSI3SK   STAGE#<pipelineId>#<stageId> → deals (closeDate order)
  *   byType     GSI4PK / GSI4SK   TYPE#<entity> → every item of an entity (collections, all deals)
  *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal);
- *                                DEALTASKS#<dealId> → a deal's tasks (dueAt order)
+ *                                DEALTASKS#<dealId> → a deal's tasks (dueAt order);
+ *                                WORKLOG#<log> → the work of one log (a webhook's deliveries), by id
  *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by validUntil
  *   byDue      GSI7PK / GSI7SK   sparse: scheduled work (email deliveries) not done yet, by when it
  *                                is next due (`<ISO time>#<work id>`)
@@ -47,7 +48,8 @@ export type Entity =
   | 'ImportLock'
   | 'Task'
   | 'Work'
-  | 'LinkSeal';
+  | 'LinkSeal'
+  | 'Webhook';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
 
@@ -156,6 +158,20 @@ export const keys = {
   },
   dueSort: (at: string, id: string) => `${at}#${id}`,
   duePartition: () => 'DUE',
+  /** Work that belongs to a log (a webhook endpoint's deliveries), listed by work id. */
+  workLog(log: string, id: string) {
+    return { GSI5PK: keys.workLogPartition(log), GSI5SK: id };
+  },
+  workLogPartition: (log: string) => `WORKLOG#${log}`,
+
+  /** A webhook endpoint: its own item, all of them listed through byType in id order. */
+  webhook(id: string): Key {
+    return { PK: `WEBHOOK#${id}`, SK: 'WEBHOOK' };
+  },
+  webhookIndex(id: string) {
+    return { GSI4PK: keys.webhookPartition(), GSI4SK: id };
+  },
+  webhookPartition: () => 'TYPE#Webhook',
 
   /** Atomic counters (quote numbers per year). */
   counter(name: string): Key {

@@ -3,7 +3,7 @@ import { NotFoundError } from '#domain/errors';
 import { batchGetItems } from './batch.ts';
 import { db, table } from './client.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
-import { isConditionFailure, put, toResource, transact } from './items.ts';
+import { isConditionFailure, patchUpdate, put, toResource, transact } from './items.ts';
 import { type Collection, INDEXES, keys } from './keys.ts';
 
 /** Plain records (contacts, companies, products, pipelines): one item each, listed in id order. */
@@ -81,28 +81,13 @@ export async function patchRecord<T>(
   patch: Record<string, unknown>,
   now: string,
 ): Promise<T> {
-  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':updatedAt': now };
-  const sets = ['#updatedAt = :updatedAt'];
-  const removes: string[] = [];
-  for (const [i, [field, value]] of Object.entries(patch).entries()) {
-    if (value === undefined) continue;
-    names[`#f${i}`] = field;
-    if (value === null) removes.push(`#f${i}`);
-    else {
-      values[`:v${i}`] = value;
-      sets.push(`#f${i} = :v${i}`);
-    }
-  }
   try {
     const out = await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.record(collection, id),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ...patchUpdate(patch, now),
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -26,14 +26,18 @@ export interface WorkItem<P = Record<string, unknown>> {
   nextAttemptAt?: string;
   lastError?: string;
   finishedAt?: string;
-  /** What the finished work left (a message id, whether it failed to build). */
+  /** What the finished work left (a message id, whether it failed to build), or the last try's. */
   result?: Record<string, unknown>;
+  /** The log it is listed in (a webhook endpoint's deliveries). */
+  log?: string;
 }
 
 export interface NewWork<P = Record<string, unknown>> {
   id: string;
   kind: string;
   payload: P;
+  /** Lists the work in this log (byAlias, by id), e.g. a webhook endpoint's delivery log. */
+  log?: string;
 }
 
 /** Finished items stay 30 days for inspection, then TTL removes them (the timeline keeps the outcome). */
@@ -51,6 +55,7 @@ function pendingItem(work: NewWork, at: string) {
     attempts: 0,
     createdAt: at,
     nextAttemptAt: at,
+    ...(work.log ? { log: work.log, ...keys.workLog(work.log, work.id) } : {}),
   };
 }
 
@@ -91,7 +96,76 @@ function toWork(item: Record<string, unknown>): WorkItem {
     ...(item.lastError ? { lastError: String(item.lastError) } : {}),
     ...(item.finishedAt ? { finishedAt: String(item.finishedAt) } : {}),
     ...(item.result ? { result: item.result as Record<string, unknown> } : {}),
+    ...(item.log ? { log: String(item.log) } : {}),
   };
+}
+
+/** A page of a log's work, newest first (ids are time-ordered). */
+export async function listWorkLog(
+  log: string,
+  limit: number,
+  before?: string,
+): Promise<{ items: WorkItem[]; last?: string }> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byAlias',
+      KeyConditionExpression: before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
+      ExpressionAttributeNames: {
+        '#pk': INDEXES.byAlias.partition,
+        ...(before ? { '#sk': INDEXES.byAlias.sort } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': keys.workLogPartition(log),
+        ...(before ? { ':before': before } : {}),
+      },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+    }),
+  );
+  const rows = (out.Items ?? []).map(toWork);
+  const items = rows.slice(0, limit);
+  return rows.length > limit ? { items, last: items.at(-1)?.id } : { items };
+}
+
+/**
+ * Puts finished work (done or failed) back on the schedule, due at `now`, for a new window of
+ * retries (a manual redelivery). False when it is still pending (nothing changed).
+ */
+export async function requeueWork(id: string, now: string): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.work(id),
+        UpdateExpression:
+          'SET #status = :pending, #created = :now, #next = :now, #duePk = :duePk, #dueSort = :dueSort, #attempts = :zero REMOVE #finished, #ttl, #lease',
+        ConditionExpression: 'attribute_exists(PK) AND #status <> :pending',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#created': 'createdAt',
+          '#next': 'nextAttemptAt',
+          '#duePk': INDEXES.byDue.partition,
+          '#dueSort': INDEXES.byDue.sort,
+          '#attempts': 'attempts',
+          '#finished': 'finishedAt',
+          '#ttl': 'expiresAt',
+          '#lease': '_lease',
+        },
+        ExpressionAttributeValues: {
+          ':pending': 'pending',
+          ':now': now,
+          ':duePk': keys.duePartition(),
+          ':dueSort': keys.dueSort(now, id),
+          ':zero': 0,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export async function getWork(id: string): Promise<WorkItem | undefined> {
@@ -183,25 +257,28 @@ export async function retryWorkAt(
   lease: string,
   at: string,
   error: string,
+  result?: Record<string, unknown>,
 ): Promise<boolean> {
   try {
     await db.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.work(work.id),
-        UpdateExpression: 'SET #next = :at, #dueSort = :dueSort, #error = :error REMOVE #lease',
+        UpdateExpression: `SET #next = :at, #dueSort = :dueSort, #error = :error${result ? ', #result = :result' : ''} REMOVE #lease`,
         ConditionExpression: '#lease = :lease',
         ExpressionAttributeNames: {
           '#next': 'nextAttemptAt',
           '#dueSort': INDEXES.byDue.sort,
           '#error': 'lastError',
           '#lease': '_lease',
+          ...(result ? { '#result': 'result' } : {}),
         },
         ExpressionAttributeValues: {
           ':at': at,
           ':dueSort': keys.dueSort(at, work.id),
           ':error': error.slice(0, 500),
           ':lease': lease,
+          ...(result ? { ':result': result } : {}),
         },
       }),
     );

@@ -133,4 +133,22 @@ export class Alarms extends Construct {
       }),
     );
   }
+
+  /** A business metric (embedded metric format, the stack's namespace) counted at least once in 5 minutes. */
+  onBusinessCount(
+    id: string,
+    metric: { namespace: string; metricName: string; dimensionsMap: Record<string, string> },
+    description: string,
+  ): Alarm {
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric: new Metric({ ...metric, period: PERIOD, statistic: Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
 }

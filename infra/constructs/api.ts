@@ -74,6 +74,7 @@ export class CloserHttpApi extends Construct {
                 CorsHttpMethod.POST,
                 CorsHttpMethod.PUT,
                 CorsHttpMethod.PATCH,
+                CorsHttpMethod.DELETE,
               ],
               allowHeaders: ['authorization', 'content-type', 'if-match'],
               exposeHeaders: ['etag', 'x-next-cursor', 'x-row-count'],

@@ -7,11 +7,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { routes } from '#contracts/routes';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import { isDealRecord, isOutboxEvent } from '#contracts/streams';
+import { isDealRecord, isNotifyRecord } from '#contracts/streams';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { consoleRoutes, ensureConsoleBuilt } from './console.ts';
@@ -368,9 +366,7 @@ async function main(): Promise<number> {
     const consumers = [
       {
         fn: 'notify' as const,
-        filter: (record: DynamoDBRecord) =>
-          record.eventName === 'INSERT' &&
-          isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+        filter: isNotifyRecord,
         positions: dataDir,
       },
       // A second reader, as in the cloud; its shard positions live apart from notify's.
@@ -400,7 +396,7 @@ async function main(): Promise<number> {
       });
       cleanups.push({ name: `${consumer.fn} stream poller`, run: poller.stop });
     }
-    notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
+    notifyLine = 'notify     reads the table stream (emails appear in the viewer; webhooks)';
 
     // The scheduled jobs: EventBridge in the cloud, timers here. A run never overlaps the previous
     // one, and a failing run is logged and tried again next time, as a scheduled Lambda would be.

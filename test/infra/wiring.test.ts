@@ -5,7 +5,6 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import { OUTBOX_TYPES } from '#contracts/streams';
 import { readContext } from '#infra/context';
 import { aggregateFilters, CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
 
@@ -60,7 +59,7 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT);
 
 describe('CloserStack.wireNotify', () => {
-  it('invokes notify from the table stream for inserted outbox events only', () => {
+  it('invokes notify from the table stream for inserted events only (emails and webhooks)', () => {
     // Arrange
     const pattern = new Capture();
     // Act
@@ -73,8 +72,32 @@ describe('CloserStack.wireNotify', () => {
     expect(pattern.asString()).toBe(outboxFilter().pattern);
     expect(JSON.parse(pattern.asString())).toEqual({
       eventName: ['INSERT'],
-      dynamodb: { NewImage: { entity: { S: ['Event'] }, type: { S: [...OUTBOX_TYPES] } } },
+      dynamodb: { NewImage: { entity: { S: ['Event'] } } },
     });
+  });
+
+  it('alarms when a webhook endpoint gets disabled, and lets CORS preflights allow DELETE', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: Match.stringLikeRegexp('^Closer'),
+      MetricName: 'WebhookEndpointsDisabled',
+      Dimensions: [{ Name: 'service', Value: 'closer' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('Topic') }],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowMethods: Match.arrayWith(['DELETE']) }),
+    });
+  });
+
+  it('never sets the local-only webhook setting on any function', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(functions)) {
+      const variables = (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } })
+        .Properties.Environment?.Variables;
+      expect(variables ?? {}).not.toHaveProperty('WEBHOOKS_ALLOW_LOCAL_HTTP');
+    }
   });
 
   it('retries a bounded number of times, splits failing batches and reports item failures', () => {

@@ -1,4 +1,3 @@
-import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureConsoleBuilt } from '#infra/console-assets';
@@ -24,8 +23,7 @@ export default async function setup(_project: TestProject) {
   process.env.SES_ENDPOINT = ses.endpoint;
   // Imported only now: the handler's clients read the endpoints when they load.
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isOutboxEvent } = await import('../../contracts/streams.ts');
-  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+  const { isNotifyRecord } = await import('../../contracts/streams.ts');
   const poller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,
@@ -33,8 +31,7 @@ export default async function setup(_project: TestProject) {
     functionName: 'notify',
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
-    filter: (record: DynamoDBRecord) =>
-      record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+    filter: isNotifyRecord,
     log: (m: string, e?: unknown) => console.error('[poller]', m, e),
   });
   // aggregate: the report aggregates' consumer, fed from the same stream as in the cloud.
