@@ -1,7 +1,6 @@
-import { quotesEn, quotesFr } from './messages-quotes.ts';
-
 /** Every label of the console, in English and French (the French file must have the same keys). */
 import { dashboardEn, dashboardFr } from './messages-dashboard.ts';
+import { quotesEn, quotesFr } from './messages-quotes.ts';
 
 export const en = {
   ...dashboardEn,
