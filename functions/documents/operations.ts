@@ -2,16 +2,18 @@ import { GoneError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { binary, json } from '#http/response';
 import { resolveToken } from '#services/customer';
-import { pdfFileName, quotePdf, sendQuote, signedFileName, signedPdf } from '#services/documents';
+import { pdfFileName, quotePdf, sendQuote, signedFileName } from '#services/documents';
+import { customerPdf, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
-import { listEvents } from '#store/deals';
 import { PUBLIC_HEADERS } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
 
 export const documentOperations = {
   getQuotePdf: defineOperation(c.getQuotePdf, async ({ params, user }) => {
     const { quote } = await getQuoteFor(params.id, user);
-    return binary(200, await quotePdf(quote), 'application/pdf', {
+    // A draft is rendered (it is a preview); once sent, the stored file and nothing else.
+    const pdf = quote.documentHash ? await storedQuotePdf(quote) : await quotePdf(quote);
+    return binary(200, pdf, 'application/pdf', {
       'content-disposition': `attachment; filename="${pdfFileName(quote)}"`,
       'cache-control': 'no-store',
     });
@@ -23,10 +25,7 @@ export const documentOperations = {
         `this quote was ${quote.status === 'superseded' ? 'replaced by a newer version' : 'withdrawn'}`,
       );
     }
-    const signed = quote.status === 'signed';
-    const pdf = signed
-      ? await signedPdf(quote, (await listEvents(quote.dealId, undefined, 1000)).items)
-      : await quotePdf(quote);
+    const { bytes: pdf, signed } = await customerPdf(quote);
     return binary(200, pdf, 'application/pdf', {
       'content-disposition': `attachment; filename="${signed ? signedFileName(quote) : pdfFileName(quote)}"`,
       ...PUBLIC_HEADERS,

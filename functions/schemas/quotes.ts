@@ -154,8 +154,16 @@ export const Quote = z
       .meta({ description: 'the rep who sent it: notices reach them when the owner is unknown' }),
     viewedAt: Timestamp.optional(),
     signedAt: Timestamp.optional(),
-    documentHash: Sha256Hex.optional().meta({ description: 'SHA-256 of the PDF as sent' }),
+    documentHash: Sha256Hex.optional().meta({
+      description: 'SHA-256 of the PDF as sent: the stored file every PDF route serves',
+    }),
     signature: QuoteSignature.optional(),
+    signedCopyHash: Sha256Hex.optional().meta({
+      description: 'SHA-256 of the sealed signed copy (stored once, at signing)',
+    }),
+    chainHead: Sha256Hex.optional().meta({
+      description: "SHA-256 of the quote's latest event: the head of its event hash chain",
+    }),
     changeRequests: z.array(ChangeRequest),
     decline: QuoteDecline.optional(),
   })

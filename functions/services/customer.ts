@@ -8,7 +8,7 @@ import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
-import { getDeal, putEvent, VersionConflictError } from '#store/deals';
+import { getDeal, VersionConflictError } from '#store/deals';
 import { getLink, getQuoteAt, saveQuote } from '#store/quotes';
 import { systemClock } from './clock.ts';
 import { newEvent, planStageMove } from './deals.ts';
@@ -46,7 +46,11 @@ const summary = (quote: Quote) => ({ quoteId: quote.id, number: quote.number, ve
  * The first view moves the quote to `viewed` and writes `quote.viewed` with `first: true` (the rep
  * is notified once); later views while it waits for the customer land on the timeline only.
  */
-export async function recordView(token: string, visitor: Visitor): Promise<{ quote: Quote; deal: Deal }> {
+export async function recordView(
+  token: string,
+  visitor: Visitor,
+  attempt = 1,
+): Promise<{ quote: Quote; deal: Deal }> {
   const { quote, deal } = await resolveToken(token);
   const clock = systemClock();
   if (!AWAITING_CUSTOMER.includes(effectiveStatus(quote, clock.now))) return { quote, deal };
@@ -59,7 +63,13 @@ export async function recordView(token: string, visitor: Visitor): Promise<{ quo
     clock,
   );
   if (!first) {
-    await putEvent(event);
+    // Through the quote's write all the same: the view extends the quote's event chain.
+    try {
+      await saveQuote({ before: quote, after: quote, events: [event] });
+    } catch (error) {
+      if (!(error instanceof QuoteStateError) || attempt >= MAX_ATTEMPTS) throw error;
+      return recordView(token, visitor, attempt + 1);
+    }
     return { quote, deal };
   }
   const viewed: Quote = { ...quote, status: 'viewed', viewedAt: clock.now, updatedAt: clock.now };
@@ -99,14 +109,14 @@ async function act(
     if (!AWAITING_CUSTOMER.includes(status)) throw new QuoteStateError(status, 'changed');
     const change = await apply(quote, deal, now, token);
     try {
-      await saveQuote({
+      const saved = await saveQuote({
         before: quote,
         after: change.quote,
         from: AWAITING_CUSTOMER,
         events: change.events,
         ...(change.deal ? { deal: change.deal } : {}),
       });
-      return { quote: change.quote, replay: false };
+      return { quote: saved, replay: false };
     } catch (error) {
       const retry = error instanceof VersionConflictError || error instanceof QuoteStateError;
       if (!retry || attempt >= MAX_ATTEMPTS) throw error;
@@ -194,7 +204,13 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
       );
       return { quote: signed, ...(move.deal ? { deal: move.deal } : {}), events: [event, ...move.events] };
     },
-  );
+  ).then(async (outcome) => {
+    // The winner (or a replay) builds the sealed signed copy before answering, so the download
+    // that follows finds it. Only the quote that won gets here: 50 racing requests seal once.
+    // Loaded on demand: the PDF and seal code stay out of the page's cold start.
+    const { ensureSignedCopy } = await import('./evidence.ts');
+    return { ...outcome, quote: await ensureSignedCopy(outcome.quote) };
+  });
 }
 
 export function requestChanges(token: string, input: ChangesInput): Promise<Outcome> {

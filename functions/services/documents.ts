@@ -1,7 +1,7 @@
 import { linkKey } from '#config/link-key';
 import { findStage } from '#domain/pipelines';
 import { assertMove } from '#domain/quotes';
-import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
+import { hashToken, newToken, sealToken } from '#domain/tokens';
 import type { User } from '#http/auth';
 import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
@@ -9,6 +9,7 @@ import type { Deal, DealEvent } from '#schemas/deals';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
 import { VersionConflictError } from '#store/deals';
+import { putDocument } from '#store/objects';
 import { saveQuote } from '#store/quotes';
 import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
@@ -20,7 +21,10 @@ import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
 
 const MAX_ATTEMPTS = 5;
 
-/** The PDF of a quote, byte-identical for the same quote: its hash is recomputable at any time. */
+/**
+ * Renders the PDF of a quote (deterministic: byte-identical for the same quote and templates). Used
+ * for drafts and once at sending; a sent quote's PDF is the stored file (services/evidence).
+ */
 export function quotePdf(quote: Quote): Promise<Buffer> {
   return renderQuotePdf(viewOf(quote));
 }
@@ -54,7 +58,9 @@ export async function sendQuote(
       updatedAt: clock.now,
       seller,
     };
-    sent.documentHash = sha256Hex(await quotePdf(sent));
+    // Rendered once and stored under its SHA-256 before the transaction: a lost race leaves an
+    // unreferenced (never issued) object at worst, and a retry stores the same key again.
+    sent.documentHash = await putDocument(await quotePdf(sent), { quote: quote.id, kind: 'quote' });
     const token = newToken();
     const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
     const events: DealEvent[] = [
@@ -91,35 +97,21 @@ export async function sendQuote(
         events,
         ...(dealMove ? { deal: dealMove } : {}),
         link: { tokenHash: hashToken(token), createdAt: clock.now },
+        documents: [
+          {
+            sha256: sent.documentHash,
+            kind: 'quote',
+            quoteId: quote.id,
+            dealId: deal.id,
+            issuedAt: clock.now,
+          },
+        ],
       });
       return { url: quoteUrl(token), status: sent.status };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
-}
-
-/** The signed copy: the quote exactly as signed, plus the certificate page with its history. */
-export async function signedPdf(quote: Quote, events: DealEvent[]): Promise<Buffer> {
-  const signature = quote.signature;
-  if (quote.status !== 'signed' || !signature) throw new Error(`quote ${quote.id} is not signed`);
-  const history = events
-    .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-    .map((e) => ({ at: e.at, type: e.type, actor: e.actor }));
-  return renderQuotePdf(viewOf(quote), {
-    certificate: {
-      signerName: signature.name,
-      ...(signature.email ? { signerEmail: signature.email } : {}),
-      signedAt: signature.at,
-      ip: signature.ip,
-      userAgent: signature.userAgent,
-      documentHash: signature.documentHash,
-      method: signature.method,
-      ...(signature.image ? { signatureImage: signature.image } : {}),
-      events: history,
-    },
-  });
 }
 
 export function signedFileName(quote: Quote): string {

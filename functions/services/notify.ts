@@ -7,12 +7,13 @@ import { sendMail } from '#mail/ses';
 import { type NoticeKind, renderQuoteEmail, renderRepNotice, renderSignedCopyEmail } from '#render/email';
 import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
-import { addEvent, getDeal, getEventItem, listEvents, markOutbox } from '#store/deals';
+import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
 import { getUserProfile } from '#store/users';
 import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
 import { newEvent } from './deals.ts';
-import { pdfFileName, quotePdf, signedFileName, signedPdf } from './documents.ts';
+import { pdfFileName, signedFileName } from './documents.ts';
+import { customerPdf, storedQuotePdf } from './evidence.ts';
 import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
 
 /**
@@ -64,7 +65,11 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
         return {
           ...email,
           attachments: [
-            { filename: pdfFileName(quote), contentType: 'application/pdf', content: await quotePdf(quote) },
+            {
+              filename: pdfFileName(quote),
+              contentType: 'application/pdf',
+              content: await storedQuotePdf(quote),
+            },
           ],
         };
       },
@@ -83,15 +88,12 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
           signerName: signature.name,
           signedAt: signature.at,
         });
-        const history = await listEvents(quote.dealId, undefined, 1000);
+        const copy = await customerPdf(quote);
+        if (!copy.signed) throw new Error(`quote ${quote.id} is signed but has no stored signed copy`);
         return {
           ...email,
           attachments: [
-            {
-              filename: signedFileName(quote),
-              contentType: 'application/pdf',
-              content: await signedPdf(quote, history.items),
-            },
+            { filename: signedFileName(quote), contentType: 'application/pdf', content: copy.bytes },
           ],
         };
       },

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { linkEvents } from '#domain/chain';
 import { ConflictError } from '#domain/errors';
 import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
 import type { Deal, DealEvent } from '#schemas/deals';
@@ -89,6 +90,48 @@ export interface QuoteWrite {
   from?: readonly QuoteStatus[];
   /** A capability link created with it. */
   link?: { tokenHash: string; createdAt: string };
+  /** Documents issued with it (the stored PDF when sent, the sealed copy when signed). */
+  documents?: IssuedDocument[];
+}
+
+/** What `GET /verify/{sha256}` knows of a file Closer issued. */
+export interface IssuedDocument {
+  sha256: string;
+  kind: 'quote' | 'signed_copy';
+  quoteId: string;
+  dealId: string;
+  issuedAt: string;
+  /** Subject of the seal's certificate (signed copies). */
+  sealSubject?: string;
+}
+
+export function documentItem(document: IssuedDocument) {
+  return { ...document, ...keys.document(document.sha256), entity: 'Document' };
+}
+
+export async function getIssuedDocument(sha256: string): Promise<IssuedDocument | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.document(sha256) }));
+  return out.Item ? toResource<IssuedDocument>(out.Item) : undefined;
+}
+
+/**
+ * Links the write's quote events onto each quote's hash chain (see domain/chain) and moves the
+ * quotes' `chainHead`, so every transition extends the chain through this one door.
+ */
+function chained(write: QuoteWrite): QuoteWrite {
+  let events = write.events;
+  const main = linkEvents(write.before?.chainHead, write.after.id, events);
+  events = main.events;
+  const others = (write.others ?? []).map((other) => {
+    const linked = linkEvents(other.before.chainHead, other.after.id, events);
+    events = linked.events;
+    return { before: other.before, after: withHead(other.after, linked.head) };
+  });
+  return { ...write, after: withHead(write.after, main.head), events, ...(write.others ? { others } : {}) };
+}
+
+function withHead(quote: Quote, head: string | undefined): Quote {
+  return head === undefined ? quote : { ...quote, chainHead: head };
 }
 
 function conditionalQuotePut(
@@ -98,10 +141,13 @@ function conditionalQuotePut(
 ): TransactItem {
   if (!before) return put(quoteItem(after), { expression: 'attribute_not_exists(PK)' });
   const statuses = from ?? [before.status];
-  const values = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  const values: Record<string, unknown> = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  // The chain head read is part of the condition: two events can never claim the same predecessor.
+  const chain = before.chainHead === undefined ? 'attribute_not_exists(#chain)' : '#chain = :chain';
+  if (before.chainHead !== undefined) values[':chain'] = before.chainHead;
   return put(quoteItem(after), {
-    expression: `#status IN (${Object.keys(values).join(', ')})`,
-    names: { '#status': 'status' },
+    expression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')}) AND ${chain}`,
+    names: { '#status': 'status', '#chain': 'chainHead' },
     values,
   });
 }
@@ -112,7 +158,8 @@ function conditionalQuotePut(
  * racing transitions exactly one wins; the loser gets QuoteStateError with the status that won,
  * or VersionConflictError when only the deal changed under it (the caller may retry).
  */
-export async function saveQuote(write: QuoteWrite): Promise<void> {
+export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
+  const write = chained(unchained);
   const items: TransactItem[] = [conditionalQuotePut(write.before, write.after, write.from)];
   for (const other of write.others ?? []) items.push(conditionalQuotePut(other.before, other.after));
   const dealStart = items.length;
@@ -134,8 +181,9 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
       ),
     );
   }
+  for (const document of write.documents ?? []) items.push(put(documentItem(document)));
   const result = await transact(items);
-  if (result.ok) return;
+  if (result.ok) return write.after;
   const othersEnd = 1 + (write.others?.length ?? 0);
   if (result.failed.some((i) => i < othersEnd)) {
     const current = await getQuoteAt(write.after.dealId, write.after.id);
@@ -150,6 +198,27 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
   if (write.deal && result.failed.includes(dealStart))
     throw new VersionConflictError('the deal changed in the meantime');
   throw new ConflictError('the quote could not be saved: retry');
+}
+
+/**
+ * Records a signed quote's sealed copy and issues it (its verify lookup), once: the first caller
+ * wins; false when the quote already has one (or is not signed).
+ */
+export async function recordSignedCopy(quote: Quote, document: IssuedDocument): Promise<boolean> {
+  const result = await transact([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.quote(quote.dealId, quote.id),
+        UpdateExpression: 'SET #copy = :copy',
+        ConditionExpression: '#status = :signed AND attribute_not_exists(#copy)',
+        ExpressionAttributeNames: { '#copy': 'signedCopyHash', '#status': 'status' },
+        ExpressionAttributeValues: { ':copy': document.sha256, ':signed': 'signed' },
+      },
+    },
+    put(documentItem(document)),
+  ]);
+  return result.ok;
 }
 
 export async function getLink(tokenHash: string): Promise<{ quoteId: string; dealId: string } | undefined> {
