@@ -61,6 +61,20 @@ export const contextTable = [
       "Base URL of the reps' app, for the deal links in notice emails (REP_APP_URL); unset, they point at the public base URL.",
   },
   {
+    name: 'sealTimestampUrl',
+    kind: 'string',
+    required: false,
+    description:
+      'RFC 3161 time-stamping authority URL: the seal of every signed copy then carries a timestamp token (PAdES B-T).',
+  },
+  {
+    name: 'sealCertificateSecretArn',
+    kind: 'string',
+    required: false,
+    description:
+      "Secrets Manager secret holding the seal key's certificate chain (PEM, leaf first) from a CA on Adobe's trust list; unset, a self-signed certificate is built for the KMS key (untrusted in Acrobat).",
+  },
+  {
     name: 'defaultCurrency',
     kind: 'string',
     required: false,
@@ -169,6 +183,8 @@ export interface CloserContext {
   domainName?: string;
   certificateArn?: string;
   repAppUrl?: string;
+  sealTimestampUrl?: string;
+  sealCertificateSecretArn?: string;
   defaultCurrency: string;
   defaultLocale: Locale;
   apiRateLimit: number;
@@ -309,6 +325,8 @@ export function readContext(scope: IConstruct | Node): CloserContext {
     domainName,
     certificateArn,
     repAppUrl: str(node, 'repAppUrl'),
+    sealTimestampUrl: str(node, 'sealTimestampUrl'),
+    sealCertificateSecretArn: str(node, 'sealCertificateSecretArn'),
     defaultCurrency,
     defaultLocale: defaultLocale as Locale,
     apiRateLimit: num(node, 'apiRateLimit'),

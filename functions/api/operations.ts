@@ -6,6 +6,7 @@ import type { OperationOf } from '#infra/routes';
 import { bulkContracts } from '../bulk/contracts.ts';
 import { documentContracts } from '../documents/contracts.ts';
 import { pageContracts } from '../pages/contracts.ts';
+import { verifyContracts } from '../verify/contracts.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -37,7 +38,7 @@ export const getOpenApi = defineOperation(
   async () => {
     const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
     document ??= buildOpenApi(
-      { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts },
+      { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts, ...verifyContracts },
       { version: '0.1.0' },
     );
     return json(200, document);

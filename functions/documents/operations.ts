@@ -1,9 +1,9 @@
-import { GoneError } from '#domain/errors';
+import { ConflictError, GoneError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { binary, json } from '#http/response';
 import { resolveToken } from '#services/customer';
 import { pdfFileName, quotePdf, sendQuote, signedFileName } from '#services/documents';
-import { customerPdf, storedQuotePdf } from '#services/evidence';
+import { customerPdf, evidenceBundle, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
 import { PUBLIC_HEADERS } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
@@ -29,6 +29,14 @@ export const documentOperations = {
     return binary(200, pdf, 'application/pdf', {
       'content-disposition': `attachment; filename="${signed ? signedFileName(quote) : pdfFileName(quote)}"`,
       ...PUBLIC_HEADERS,
+    });
+  }),
+  getQuoteEvidence: defineOperation(c.getQuoteEvidence, async ({ params, user }) => {
+    const { quote } = await getQuoteFor(params.id, user);
+    if (!quote.documentHash) throw new ConflictError('a draft has no evidence yet: send it first');
+    return binary(200, Buffer.from(await evidenceBundle(quote)), 'application/zip', {
+      'content-disposition': `attachment; filename="${quote.number}-v${quote.version}-evidence.zip"`,
+      'cache-control': 'no-store',
     });
   }),
   sendQuote: defineOperation(c.sendQuote, async ({ params, body, user }) =>

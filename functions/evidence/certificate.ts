@@ -117,3 +117,17 @@ export function fromPem(pem: string): Uint8Array[] {
     (block) => new Uint8Array(Buffer.from(block.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64')),
   );
 }
+
+/** The certificates embedded in a signed PDF's last signature (its CMS SignedData), leaf first. */
+export function sealCertificatesOf(pdf: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(pdf).toString('latin1');
+  const matches = [...text.matchAll(/\/Contents\s*<([0-9a-fA-F]+)>/g)];
+  const hex = matches.at(-1)?.[1];
+  if (!hex) return [];
+  const der = Buffer.from(hex, 'hex');
+  const info = pkijs.ContentInfo.fromBER(toArrayBuffer(new Uint8Array(der)));
+  const signed = new pkijs.SignedData({ schema: info.content });
+  return (signed.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => new Uint8Array(c.toSchema(true).toBER(false)));
+}
