@@ -384,6 +384,74 @@ describe('CloserStack mail and alarms', () => {
   });
 });
 
+describe('CloserStack evidence', () => {
+  it('keeps documents in a private, versioned, encrypted, TLS-only bucket that outlives the stack', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates an RSA sign/verify KMS key whose policy names the sealing function', () => {
+    const principal = new Capture();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'RSA_2048',
+      KeyUsage: 'SIGN_VERIFY',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SealingFunctionOnly',
+            Action: ['kms:GetPublicKey', 'kms:Sign'],
+            Principal: { AWS: principal },
+          }),
+        ]),
+      },
+    });
+    const pages = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === functionPlans.pages.description,
+    );
+    expect(principal.asObject()).toEqual(pages?.Properties.Role);
+  });
+
+  it('lets only the sealing function sign, and no function delete a document', () => {
+    const statements = statementsOf(template);
+    const signers = statements.filter((s) => actionsOf(s).includes('kms:Sign'));
+    expect(signers).toHaveLength(1);
+    expect(statements.flatMap(actionsOf).filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const sealing = functions.filter(
+      (f) => (f.Properties.Environment as { Variables: Json }).Variables.SEAL_KMS_KEY_ID !== undefined,
+    );
+    expect(sealing.map((f) => f.Properties.Description)).toEqual([functionPlans.pages.description]);
+    const verify = functions.find((f) => f.Properties.Description === functionPlans.verify.description);
+    const verifyEnv = verify?.Properties.Environment as { Variables: Json } | undefined;
+    expect(verifyEnv?.Variables).toBeDefined();
+    expect(verifyEnv?.Variables.DOCUMENTS_BUCKET).toBeUndefined();
+    const writes = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    expect(writes).toHaveLength(2); // documents (sending) and pages (sealing)
+  });
+});
+
 describe('CloserStack cdk-nag', () => {
   it('passes the AwsSolutions checks with no unacknowledged error or warning', () => {
     // Act
