@@ -4,7 +4,7 @@
  * processes (they start nothing of the stack).
  *
  *   npm run bench                          api, then pages
- *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports; repeatable)
+ *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | seal; repeatable)
  *   npm run bench -- --quick               a smaller run (100 requests, 1,000 deals): a smoke test
  *
  * Benchmarks print figures; they never assert timings.
@@ -21,10 +21,11 @@ import { CONCURRENCY } from './support/measure.ts';
 import { callsTable, loadAverage, machine, type Report, table, writeReport } from './support/report.ts';
 import { type BenchStack, startStack } from './support/stack.ts';
 
-const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports'] as const;
+const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'seal'] as const;
 /** Benches that are scripts of their own, run in a child process. */
-type ScriptBench = 'pdf' | 'bundles' | 'reports';
-const isScript = (b: string): b is ScriptBench => b === 'pdf' || b === 'bundles' || b === 'reports';
+type ScriptBench = 'pdf' | 'bundles' | 'reports' | 'seal';
+const isScript = (b: string): b is ScriptBench =>
+  b === 'pdf' || b === 'bundles' || b === 'reports' || b === 'seal';
 type Bench = (typeof BENCHES)[number];
 const HTTP_BENCHES: Record<
   'api' | 'pages',
@@ -34,7 +35,7 @@ const HTTP_BENCHES: Record<
   pages: pagesBench,
 };
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const USAGE = 'usage: npm run bench -- [--only api|pages|pdf|bundles|reports]... [--quick]';
+const USAGE = 'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|seal]... [--quick]';
 
 class UsageError extends Error {}
 
