@@ -269,7 +269,7 @@ interface LoadContext {
 async function loadDeals(count: number, ctx: LoadContext): Promise<void> {
   const { createDeal } = await import('#domain/deals');
   const { saveDeal } = await import('#store/deals');
-  const { newEvent, userActor } = await import('#services/deals');
+  const { newEvent, userActor } = await import('#domain/events');
   const { systemClock } = await import('#services/clock');
   const { getPipeline } = await import('#services/pipelines');
   const pipeline = await getPipeline(ctx.pipelineId);

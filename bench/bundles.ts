@@ -1,33 +1,48 @@
 /**
  * Bundle benchmark (not a test): for every function whose handler exists, builds the bundle with the
  * construct's esbuild settings twice, AWS SDK v3 bundled and `@aws-sdk/*` external, and reports the
- * size and the cold init time (p50 of fresh Node processes importing the bundle).
+ * size (every file of the asset but source maps: the code and the assets copied next to it, not
+ * templates/) and the cold init time (p50 of fresh Node processes importing the bundle).
+ *
+ * A baseline bundle that only creates a DynamoDB DocumentClient (the least any function here loads)
+ * is built and measured the same way, and the deployed variant (SDK bundled, source maps on) of every
+ * bundle is measured interleaved with it, run after run: the ratio to the baseline is what survives a
+ * busy machine, and it is what the targets are written in (≤ 1.25× the baseline, ≤ 500 KB).
  *
  *   npx tsx bench/bundles.ts            writes bench/results/bundles.json
+ *   BENCH_BEFORE_ROOT=/path/to/an/older/checkout npx tsx bench/bundles.ts
+ *                                       also builds that checkout's HTTP functions (`api@before`, …)
+ *                                       and measures them interleaved with these: before and after
+ *                                       side by side in one run (the SDK-external variant is skipped)
  *
  * Caveats, printed with the results: the external variant resolves the SDK from this repo's
  * node_modules, while Lambda resolves the runtime's copy (another version, loaded from
  * /var/runtime); this machine's CPU and Node version differ from Lambda's, so compare the variants
  * with each other, not with Lambda's INIT durations.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { AWS_SDK_EXTERNALS, entryOf, HOUSE_ESBUILD, PROJECT_ROOT } from '#infra/constructs/function';
-import { type CloserFunctionName, functionPlans } from '#infra/stack';
+import { bundledTemplatesDir, entryOf, PROJECT_ROOT } from '#infra/constructs/function';
+import { type CloserFunctionName, functionPlans, httpFunctionNames } from '#infra/stack';
+import { bundle as buildBundle, inFreshProcess, p50, WORK_DIR } from './support/bundle.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-/** Inside the repo so the external variant resolves `@aws-sdk/*` from node_modules; git-ignored. */
-const WORK_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'closer-bench');
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results', 'bundles.json');
 
 type Variant = 'sdk-bundled' | 'sdk-external';
+/** The bare-client baseline: a bundle that only creates the DocumentClient. */
+const BASELINE = 'baseline';
+type Bundle = CloserFunctionName | typeof BASELINE | `${CloserFunctionName}@before`;
+const BEFORE_ROOT = process.env.BENCH_BEFORE_ROOT;
+
+const BASELINE_SOURCE = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export const handler = async () => db.config.region;`;
 
 interface Measurement {
-  fn: CloserFunctionName;
+  fn: Bundle;
   variant: Variant;
   bundleKB: number;
   gzipKB: number;
@@ -37,6 +52,8 @@ interface Measurement {
   importMsP50NoSourceMaps: number;
   /** Spawn to exit of the whole process, as deployed. */
   processMsP50: number;
+  /** importMsP50 over the baseline's, both measured interleaved in this run (sdk-bundled only). */
+  ratioToBaseline?: number;
 }
 
 /** Dummy values: handlers read their environment at cold start but must not connect at import. */
@@ -46,7 +63,7 @@ const LAMBDA_ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   TABLE_NAME: 'closer-bench',
   PUBLIC_BASE_URL: 'https://quotes.example.com',
-  TEMPLATES_DIR: join(PROJECT_ROOT, 'templates'),
+  TEMPLATES_DIR: bundledTemplatesDir(),
   LINK_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
   SENDER_EMAIL: 'quotes@example.com',
   SES_CONFIGURATION_SET: 'bench',
@@ -54,68 +71,68 @@ const LAMBDA_ENV = {
   POWERTOOLS_LOG_LEVEL: 'ERROR',
 };
 
-function p50(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return Math.round((value ?? Number.NaN) * 10) / 10;
-}
-
-async function bundle(fn: CloserFunctionName, variant: Variant): Promise<string> {
-  const outdir = join(WORK_DIR, `${fn}-${variant}`);
-  rmSync(outdir, { recursive: true, force: true });
-  const outfile = join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [entryOf(fn)],
-    absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    target: HOUSE_ESBUILD.target,
-    minify: HOUSE_ESBUILD.minify,
-    sourcemap: HOUSE_ESBUILD.sourcemap,
-    sourcesContent: HOUSE_ESBUILD.sourcesContent,
-    mainFields: [...HOUSE_ESBUILD.mainFields],
-    banner: { js: HOUSE_ESBUILD.banner },
-    external: variant === 'sdk-external' ? [...AWS_SDK_EXTERNALS] : [],
-    logLevel: 'error',
+async function bundle(fn: Bundle, variant: Variant): Promise<string> {
+  if (fn.endsWith('@before') && BEFORE_ROOT) {
+    const name = fn.slice(0, -'@before'.length);
+    return buildBundle({
+      name: `${name}-before-${variant}`,
+      entry: { file: join(BEFORE_ROOT, 'functions', name, 'handler.ts') },
+      root: BEFORE_ROOT,
+      sdkExternal: variant === 'sdk-external',
+    });
+  }
+  return buildBundle({
+    name: `${fn}-${variant}`,
+    entry: fn === BASELINE ? { source: BASELINE_SOURCE } : { file: entryOf(fn as CloserFunctionName) },
+    // The baseline is the bare client as published: none of the house stubs.
+    ...(fn === BASELINE ? { stubs: false } : { assetsOf: fn }),
+    sdkExternal: variant === 'sdk-external',
   });
-  return outfile;
 }
 
-/** One cold start: a fresh Node process imports the bundle and prints how long the import took. */
+/** Every file of the asset but source maps (templates/ is not copied here, so not counted). */
+function assetBytes(outdir: string): number {
+  return readdirSync(outdir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.map'))
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/** One cold start: a fresh Node process imports the bundle and says how long the import took. */
 function coldStart(bundlePath: string, sourceMaps: boolean): { importMs: number; processMs: number } {
-  const url = pathToFileURL(bundlePath).href;
-  const script = `const t = performance.now(); const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== 'function') throw new Error('no handler export'); process.stdout.write(String(performance.now() - t));`;
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...LAMBDA_ENV, NODE_OPTIONS: sourceMaps ? '--enable-source-maps' : '' },
-  });
-  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new Error(`loading ${bundlePath} failed:\n${run.stderr}`);
-  return { importMs: Number(run.stdout), processMs };
+  return inFreshProcess<object>(
+    bundlePath,
+    "if (typeof mod.handler !== 'function') throw new Error('no handler export'); return {};",
+    { env: { PATH: process.env.PATH, ...LAMBDA_ENV }, sourceMaps },
+  );
 }
 
-async function measure(fn: CloserFunctionName, variant: Variant): Promise<Measurement> {
-  const file = await bundle(fn, variant);
-  const code = readFileSync(file);
-  coldStart(file, true); // warms the OS file cache, as Lambda's code cache is warm after download
-  const deployed = Array.from({ length: RUNS }, () => coldStart(file, true));
-  const bare = Array.from({ length: RUNS }, () => coldStart(file, false));
-  return {
+/**
+ * Measures bundles side by side: run after run, one fresh process per bundle, so that a burst of
+ * load on the machine hits every bundle of a run alike.
+ */
+function measureInterleaved(files: { fn: Bundle; variant: Variant; file: string }[]): Measurement[] {
+  for (const { file } of files) coldStart(file, true); // warms the OS file cache, as Lambda's is after download
+  const deployed = files.map(() => [] as { importMs: number; processMs: number }[]);
+  const bare = files.map(() => [] as number[]);
+  for (let run = 0; run < RUNS; run += 1) {
+    files.forEach(({ file }, i) => {
+      deployed[i]?.push(coldStart(file, true));
+      bare[i]?.push(coldStart(file, false).importMs);
+    });
+  }
+  return files.map(({ fn, variant, file }, i) => ({
     fn,
     variant,
-    bundleKB: Math.round(statSync(file).size / 102.4) / 10,
-    gzipKB: Math.round(gzipSync(code).length / 102.4) / 10,
-    importMsP50: p50(deployed.map((r) => r.importMs)),
-    importMsP50NoSourceMaps: p50(bare.map((r) => r.importMs)),
-    processMsP50: p50(deployed.map((r) => r.processMs)),
-  };
+    bundleKB: Math.round(assetBytes(join(file, '..')) / 102.4) / 10,
+    gzipKB: Math.round(gzipSync(readFileSync(file)).length / 102.4) / 10,
+    importMsP50: p50((deployed[i] ?? []).map((r) => r.importMs)),
+    importMsP50NoSourceMaps: p50(bare[i] ?? []),
+    processMsP50: p50((deployed[i] ?? []).map((r) => r.processMs)),
+  }));
 }
 
 function recommend(results: Measurement[]): string {
+  results = results.filter((r) => r.fn !== BASELINE);
   const lines: string[] = [];
   let bundledWins = 0;
   const fns = [...new Set(results.map((r) => r.fn))];
@@ -129,6 +146,7 @@ function recommend(results: Measurement[]): string {
       `${fn}: bundled ${bundled.bundleKB} KB / ${bundled.importMsP50} ms, external ${external.bundleKB} KB / ${external.importMsP50} ms (bundling ${delta >= 0 ? 'saves' : 'costs'} ${Math.abs(delta)} ms at import)`,
     );
   }
+  if (lines.length === 0) return 'SDK variants not compared in this run.';
   const verdict =
     bundledWins === fns.length
       ? 'Bundle the SDK (bundleAwsSdk=true): one minified file loads faster than resolving hundreds of runtime SDK modules, and the versions are the ones the tests ran against.'
@@ -142,15 +160,21 @@ async function main(): Promise<void> {
   mkdirSync(WORK_DIR, { recursive: true });
   const fns = (Object.keys(functionPlans) as CloserFunctionName[]).filter((fn) => existsSync(entryOf(fn)));
   if (fns.length === 0) throw new Error('no functions/<name>/handler.ts to measure yet');
-  const results: Measurement[] = [];
-  for (const fn of fns) {
-    for (const variant of ['sdk-bundled', 'sdk-external'] as const) {
-      const m = await measure(fn, variant);
-      results.push(m);
-      console.log(
-        `${fn.padEnd(10)} ${variant.padEnd(13)} ${String(m.bundleKB).padStart(8)} KB  gzip ${String(m.gzipKB).padStart(7)} KB  import p50 ${String(m.importMsP50).padStart(6)} ms  (no source maps ${String(m.importMsP50NoSourceMaps).padStart(6)} ms)  process p50 ${String(m.processMsP50).padStart(6)} ms`,
-      );
-    }
+  const build = async (variant: Variant, names: Bundle[]) =>
+    Promise.all(names.map(async (fn) => ({ fn, variant, file: await bundle(fn, variant) })));
+  console.log(
+    `bundles: ${RUNS} fresh processes per bundle, the deployed variants interleaved with the baseline`,
+  );
+  const before: Bundle[] = BEFORE_ROOT ? httpFunctionNames().map((fn) => `${fn}@before` as const) : [];
+  const deployed = measureInterleaved(await build('sdk-bundled', [BASELINE, ...fns, ...before]));
+  const baseline = deployed.find((m) => m.fn === BASELINE)?.importMsP50 ?? Number.NaN;
+  for (const m of deployed) m.ratioToBaseline = Math.round((m.importMsP50 / baseline) * 100) / 100;
+  const external = BEFORE_ROOT ? [] : measureInterleaved(await build('sdk-external', fns));
+  const results = [...deployed, ...external];
+  for (const m of results) {
+    console.log(
+      `${m.fn.padEnd(10)} ${m.variant.padEnd(13)} ${String(m.bundleKB).padStart(8)} KB  gzip ${String(m.gzipKB).padStart(7)} KB  import p50 ${String(m.importMsP50).padStart(6)} ms${m.ratioToBaseline === undefined ? '       ' : ` ×${m.ratioToBaseline.toFixed(2)}`}  (no source maps ${String(m.importMsP50NoSourceMaps).padStart(6)} ms)  process p50 ${String(m.processMsP50).padStart(6)} ms`,
+    );
   }
   const recommendation = recommend(results);
   console.log(`\n${recommendation}`);
@@ -182,7 +206,6 @@ async function main(): Promise<void> {
       2,
     )}\n`,
   );
-  rmSync(WORK_DIR, { recursive: true, force: true });
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -11,14 +11,23 @@
  *   repeat view     GET /q/{token} over the same quotes again and again: a timeline event each
  *   sign            POST /q/{token}/sign {name, consent}: once per quote, JSON, as a script would
  *   signed view     GET /q/{token} of the signed quotes: a final state, nothing written
+ *
+ * Before any of that, the customer's first GET /q/{token} after a cold start: the pages function
+ * bundled as the construct bundles it, imported by a fresh Node process that then serves one first
+ * view over the same DynamoDB Local (5 processes, 3 with `--quick`; import and request timed apart).
+ * The report prints it next to the warm first view.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { bundledTemplatesDir, entryOf } from '#infra/constructs/function';
+import { gatewayEvent } from '#infra/local/gateway-event';
+import { lambdaContext } from '#infra/local/lambda';
 import { userFor } from '#infra/local/users';
 import type { Deal } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
+import { bundle, inFreshProcess, p50 } from './support/bundle.ts';
 import { Client } from './support/http.ts';
 import { CONCURRENCY, pool } from './support/measure.ts';
 import { buildReport, loadAverage, Recorder, type Report } from './support/report.ts';
@@ -33,6 +42,55 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What the pages function needs to exist before this bench can run. */
 const REQUIRED = ['functions/pages/handler.ts', 'functions/render/page.ts'];
 const WARMUP_QUOTES = 8;
+
+export interface ColdView {
+  processes: number;
+  importMsP50: number;
+  requestMsP50: number;
+  /** Import plus first request: what the customer waits for beyond the network. */
+  totalMsP50: number;
+}
+
+/**
+ * The first GET /q/{token} of fresh processes, each on its own freshly sent quote, through the
+ * deployable bundle of `pages` over the bench's DynamoDB Local (the environment the stack set).
+ */
+async function coldViews(quotes: SentQuote[]): Promise<ColdView> {
+  const file = await bundle({ name: 'pages-cold', entry: { file: entryOf('pages') }, assetsOf: 'pages' });
+  const runs = quotes.map((quote) => {
+    const event = gatewayEvent({
+      method: 'GET',
+      routePath: '/q/{token}',
+      rawPath: `/q/${quote.token}`,
+      pathParameters: { token: quote.token },
+      headers: PAGE_HEADERS,
+    });
+    const {
+      getRemainingTimeInMillis: _,
+      done: _d,
+      fail: _f,
+      succeed: _s,
+      ...context
+    } = lambdaContext('pages', 10_000);
+    return inFreshProcess<{ requestMs: number; status: number }>(
+      file,
+      `const t0 = performance.now();
+       const answer = await mod.handler(input.event, { ...input.context, getRemainingTimeInMillis: () => 10000 });
+       if (answer.statusCode !== 200) throw new Error('GET /q/{token} answered ' + answer.statusCode);
+       return { requestMs: performance.now() - t0, status: answer.statusCode };`,
+      {
+        input: { event, context },
+        env: { ...process.env, TEMPLATES_DIR: bundledTemplatesDir() },
+      },
+    );
+  });
+  return {
+    processes: runs.length,
+    importMsP50: p50(runs.map((r) => r.importMs)),
+    requestMsP50: p50(runs.map((r) => r.requestMs)),
+    totalMsP50: p50(runs.map((r) => r.importMs + r.requestMs)),
+  };
+}
 
 /** Why the pages bench cannot run yet, or undefined when its sources are there. */
 export function pagesMissing(): string | undefined {
@@ -90,6 +148,7 @@ async function sendQuote(http: Client, seller: Actor, productId: string, n: numb
 
 export async function pagesBench(stack: BenchStack, options: BenchOptions): Promise<Report> {
   const quoteCount = options.quick ? 30 : 200;
+  const coldCount = options.quick ? 3 : 5;
   const repeatViews = options.quick ? 100 : 1_000;
   const loadStart = loadAverage();
 
@@ -101,12 +160,17 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
   console.log(`pages: sending ${quoteCount + WARMUP_QUOTES} quotes by link (${CONCURRENCY} in flight)...`);
   const setupStarted = performance.now();
   const all: SentQuote[] = [];
-  await pool(quoteCount + WARMUP_QUOTES, CONCURRENCY, async (i) => {
+  await pool(quoteCount + WARMUP_QUOTES + coldCount, CONCURRENCY, async (i) => {
     all[i] = await sendQuote(http, seller, licence.id, i);
   });
   const setupSeconds = Math.round((performance.now() - setupStarted) / 100) / 10;
   const quotes = all.slice(0, quoteCount);
-  const warm = all.slice(quoteCount);
+  const warm = all.slice(quoteCount, quoteCount + WARMUP_QUOTES);
+  console.log(`pages: the first GET /q/{token} of ${coldCount} fresh processes (bundled pages)...`);
+  const cold = await coldViews(all.slice(quoteCount + WARMUP_QUOTES));
+  console.log(
+    `pages: cold first view p50 ${cold.totalMsP50} ms (import ${cold.importMsP50} ms + request ${cold.requestMsP50} ms)`,
+  );
   const at = (list: SentQuote[], i: number): SentQuote => {
     const quote = list[i % list.length];
     if (!quote) throw new Error(`no quote at ${i}`);
@@ -156,6 +220,10 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
     size,
   );
 
+  const warmFirst = recorder.results[0];
+  console.log(
+    `pages: first GET /q/{token} after a cold start: p50 ${cold.totalMsP50} ms (import ${cold.importMsP50} ms + request ${cold.requestMsP50} ms, ${cold.processes} fresh processes); warm first view p50 ${warmFirst?.p50} ms`,
+  );
   return buildReport(
     { loadStart, concurrency: CONCURRENCY, quick: options.quick },
     {
@@ -164,6 +232,7 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
       quote: '2 lines (a product and a free line), contact and company, classic template, sent by link',
       setupSeconds,
       socketsOpenedWhileMeasuring: stack.connections() - socketsBefore,
+      coldFirstView: cold,
     },
     recorder.results,
   );

@@ -4,7 +4,7 @@
  * processes (they start nothing of the stack).
  *
  *   npm run bench                          api, then pages
- *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | seal; repeatable)
+ *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | console | outbox | cost | seal; repeatable)
  *   npm run bench -- --quick               a smaller run (100 requests, 1,000 deals): a smoke test
  *
  * Benchmarks print figures; they never assert timings.
@@ -21,11 +21,11 @@ import { CONCURRENCY } from './support/measure.ts';
 import { callsTable, loadAverage, machine, type Report, table, writeReport } from './support/report.ts';
 import { type BenchStack, startStack } from './support/stack.ts';
 
-const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'seal'] as const;
+const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'console', 'outbox', 'cost', 'seal'] as const;
 /** Benches that are scripts of their own, run in a child process. */
-type ScriptBench = 'pdf' | 'bundles' | 'reports' | 'seal';
+type ScriptBench = Exclude<(typeof BENCHES)[number], 'api' | 'pages'>;
 const isScript = (b: string): b is ScriptBench =>
-  b === 'pdf' || b === 'bundles' || b === 'reports' || b === 'seal';
+  b !== 'api' && b !== 'pages' && (BENCHES as readonly string[]).includes(b);
 type Bench = (typeof BENCHES)[number];
 const HTTP_BENCHES: Record<
   'api' | 'pages',
@@ -35,7 +35,8 @@ const HTTP_BENCHES: Record<
   pages: pagesBench,
 };
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const USAGE = 'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|seal]... [--quick]';
+const USAGE =
+  'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|console|outbox|cost|seal]... [--quick]';
 
 class UsageError extends Error {}
 
@@ -61,14 +62,16 @@ function readArgs(argv: string[]): { only: Bench[]; quick: boolean } {
   return { only: BENCHES.filter((b) => only.includes(b)), quick: values.quick ?? false };
 }
 
-/** pdf, bundles and reports: `tsx bench/<name>.ts` in a child process, output passed through. */
+/** pdf, bundles, reports, console, outbox and cost: `tsx bench/<name>.ts` in a child process, output passed through. */
 function runScript(name: ScriptBench, quick: boolean): Promise<number> {
   const tsxCli = join(BENCH_DIR, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [tsxCli, join(BENCH_DIR, `${name}.ts`)], {
       stdio: 'inherit',
-      // bundles.ts reads BENCH_RUNS; pdf.ts has fixed run counts.
-      env: quick ? { ...process.env, BENCH_RUNS: process.env.BENCH_RUNS ?? '3' } : process.env,
+      // bundles.ts and pdf.ts read BENCH_RUNS (fresh processes), cost.ts BENCH_QUICK.
+      env: quick
+        ? { ...process.env, BENCH_RUNS: process.env.BENCH_RUNS ?? '3', BENCH_QUICK: '1' }
+        : process.env,
     });
     child.on('error', (error) => {
       console.error(`${name}: could not start: ${error.message}`);

@@ -58,7 +58,14 @@ export const contextTable = [
     kind: 'string',
     required: false,
     description:
-      "Base URL of the reps' app, for the deal links in notice emails (REP_APP_URL); unset, they point at the public base URL.",
+      "Base URL of the reps' app, for the deal links in notice emails (REP_APP_URL); unset, they point at the console (`<ConsoleUrl>`).",
+  },
+  {
+    name: 'loginDomainPrefix',
+    kind: 'string',
+    required: false,
+    description:
+      'Prefix of the Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region; default `closer-<stack name>-<account id>`.',
   },
   {
     name: 'sealTimestampUrl',
@@ -185,6 +192,7 @@ export interface CloserContext {
   repAppUrl?: string;
   sealTimestampUrl?: string;
   sealCertificateSecretArn?: string;
+  loginDomainPrefix?: string;
   defaultCurrency: string;
   defaultLocale: Locale;
   apiRateLimit: number;
@@ -327,6 +335,7 @@ export function readContext(scope: IConstruct | Node): CloserContext {
     repAppUrl: str(node, 'repAppUrl'),
     sealTimestampUrl: str(node, 'sealTimestampUrl'),
     sealCertificateSecretArn: str(node, 'sealCertificateSecretArn'),
+    loginDomainPrefix: loginDomainPrefix(str(node, 'loginDomainPrefix')),
     defaultCurrency,
     defaultLocale: defaultLocale as Locale,
     apiRateLimit: num(node, 'apiRateLimit'),
@@ -342,6 +351,17 @@ export function readContext(scope: IConstruct | Node): CloserContext {
     account: str(node, 'account'),
     region: str(node, 'region'),
   };
+}
+
+/** Cognito's rule for domain prefixes: lower-case letters, digits and hyphens, no reserved words. */
+function loginDomainPrefix(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value) || /aws|amazon|cognito/.test(value)) {
+    throw new ContextError(
+      `Context value loginDomainPrefix must be lower-case letters, digits and hyphens (at most 63, without aws, amazon or cognito), got ${value}.`,
+    );
+  }
+  return value;
 }
 
 /** The context table as a Markdown table, for the README. */

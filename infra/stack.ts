@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -9,11 +9,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionName, routes } from '#infra/routes';
-import { AGGREGATE_ENTITY } from '../functions/aggregate/filter.ts';
-import { OUTBOX_ENTITY, OUTBOX_TYPES } from '../functions/notify/filter.ts';
+import { type FunctionName, routes } from '#contracts/routes';
+import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
+import { AGGREGATE_ENTITY, OUTBOX_ENTITY, OUTBOX_TYPES } from '#contracts/streams';
 import { Alarms } from './constructs/alarms.ts';
 import { CloserHttpApi } from './constructs/api.ts';
+import { CONSOLE_PATH, ConsoleHosting } from './constructs/console.ts';
 import { CloserFunction } from './constructs/function.ts';
 import { Mail } from './constructs/mail.ts';
 import { CloserTable, type TableAccess } from './constructs/table.ts';
@@ -21,7 +22,7 @@ import { RepDirectory } from './constructs/users.ts';
 import type { CloserContext } from './context.ts';
 
 /** Functions that no route serves: the stream consumers and a scheduled job. */
-export type BackgroundFunctionName = 'notify' | 'expire' | 'aggregate';
+export type BackgroundFunctionName = 'notify' | 'expire' | 'aggregate' | 'deliver';
 export type CloserFunctionName = FunctionName | BackgroundFunctionName;
 
 export interface FunctionPlan {
@@ -46,7 +47,8 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     timeout: Duration.seconds(10),
     table: 'RW',
     templates: true,
-    linkKey: false,
+    // Resending a quote unseals its kept link token and seals it into quote.resent.
+    linkKey: true,
   },
   pages: {
     // Signing builds and seals the signed copy (PDF work, a KMS signature): the sealing function.
@@ -105,6 +107,16 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     templates: false,
     linkKey: false,
   },
+  deliver: {
+    // Retries email deliveries (renders the PDFs it attaches, like notify). Its runs stop taking new
+    // work after 45 s, within the timeout.
+    description: 'Closer scheduled job: delivers the emails that are due (retries)',
+    memorySize: 1024,
+    timeout: Duration.seconds(60),
+    table: 'RW',
+    templates: true,
+    linkKey: true,
+  },
   aggregate: {
     description: 'Closer report aggregates: applies deal changes from the table stream',
     memorySize: 512,
@@ -120,7 +132,12 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
  * consumer), expire (the schedule) and aggregate (the reports' stream consumer). A new one gets a
  * plan above, a wiring method below and its name here.
  */
-export const backgroundFunctions: readonly BackgroundFunctionName[] = ['notify', 'expire', 'aggregate'];
+export const backgroundFunctions: readonly BackgroundFunctionName[] = [
+  'notify',
+  'expire',
+  'aggregate',
+  'deliver',
+];
 
 /** The functions the route table names, in first-route order. */
 export function httpFunctionNames(): FunctionName[] {
@@ -182,6 +199,8 @@ export class CloserStack extends Stack {
   readonly data: CloserTable;
   readonly users: RepDirectory;
   readonly http: CloserHttpApi;
+  /** The reps' console: S3 + CloudFront, signing in through Cognito's managed login. */
+  readonly console: ConsoleHosting;
   readonly mail: Mail;
   readonly alarms: Alarms;
   /** Seals link tokens while they wait in the outbox (functions/config/link-key.ts). */
@@ -199,7 +218,26 @@ export class CloserStack extends Stack {
     this.settings = context;
 
     this.data = new CloserTable(this, 'Data');
-    this.users = new RepDirectory(this, 'Users');
+    // The console's distribution first: the user pool needs its URL for the sign-in callbacks and
+    // the API its origin for CORS. Its CSP names origin patterns, not these resources, so nothing
+    // here depends on the API or the pool (no cycle).
+    this.console = new ConsoleHosting(this, 'Console', {
+      connectOrigins: [
+        `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        `https://*.auth.${Aws.REGION}.amazoncognito.com`,
+        ...(context.domainName ? [`https://${context.domainName}`] : []),
+      ],
+      logRetention: context.logRetentionDays,
+    });
+    this.users = new RepDirectory(this, 'Users', {
+      console: {
+        callbackUrl: `${this.console.url}callback`,
+        signOutUrl: `${this.console.url}sign-in`,
+        domainPrefix:
+          context.loginDomainPrefix ?? `closer-${context.stackName.toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      },
+    });
     this.mail = new Mail(this, 'Mail', {
       senderEmail: context.senderEmail,
       senderDomain: context.senderDomain,
@@ -240,6 +278,7 @@ export class CloserStack extends Stack {
       throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiBurstLimit },
       publicThrottle: { rateLimit: context.publicRateLimit, burstLimit: context.publicBurstLimit },
       logRetention: context.logRetentionDays,
+      corsOrigins: [this.console.origin],
       domain:
         context.domainName && context.certificateArn
           ? { domainName: context.domainName, certificateArn: context.certificateArn }
@@ -255,11 +294,30 @@ export class CloserStack extends Stack {
       const fn = this.addFunction(name);
       if (name === 'notify') {
         this.wireNotify(fn);
-        this.wireNotifyDocuments(fn);
+        this.wireMailDocuments(fn);
       } else if (name === 'aggregate') this.wireAggregate(fn);
-      else this.wireExpire(fn);
+      else if (name === 'deliver') {
+        this.wireDeliver(fn);
+        this.wireMailDocuments(fn);
+      } else this.wireExpire(fn);
     }
 
+    this.console.deploy({
+      auth: {
+        mode: 'cognito',
+        authority: this.users.issuerUrl,
+        clientId: this.users.client.userPoolClientId,
+        domain: this.users.loginDomain.baseUrl(),
+        scope: 'openid email profile',
+      },
+      apiUrl: this.http.publicBaseUrl,
+    });
+
+    new CfnOutput(this, 'ConsoleUrl', { description: "The reps' console", value: this.console.url });
+    new CfnOutput(this, 'LoginDomain', {
+      description: "Cognito's managed sign-in pages used by the console",
+      value: this.users.loginDomain.baseUrl(),
+    });
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the API', value: this.http.url });
     new CfnOutput(this, 'PublicBaseUrl', {
       description: 'Base URL of the quote links sent to customers',
@@ -319,7 +377,7 @@ export class CloserStack extends Stack {
   /**
    * Stored documents and the seal. `documents` stores each PDF at sending and serves them; `pages`
    * (signing) reads the sent PDF, seals the signed copy and stores it: it alone may use the seal
-   * key, and the key's policy names its role. `notify` reads the PDFs it attaches. Nothing may
+   * key, and the key's policy names its role. `notify` and `deliver` read the PDFs they attach. Nothing may
    * delete an object; `verify` touches no object at all (it answers from the table).
    */
   private wireEvidence(): void {
@@ -371,8 +429,8 @@ export class CloserStack extends Stack {
     }
   }
 
-  /** notify attaches the stored PDFs to its emails: read only. */
-  private wireNotifyDocuments(fn: CloserFunction): void {
+  /** notify and deliver attach the stored PDFs to their emails: read only. */
+  private wireMailDocuments(fn: CloserFunction): void {
     this.grantDocuments(fn, 'RO');
   }
 
@@ -391,34 +449,76 @@ export class CloserStack extends Stack {
   }
 
   /**
-   * notify reads new outbox events from the table's stream and sends their emails. A record that
-   * keeps failing is split off (bisect, per-item failures), retried a bounded number of times, then
-   * its pointer lands in the dead-letter queue, which alarms.
+   * A table-stream mapping with the shared settings (contracts/stream-mapping.ts, which the local
+   * poller reads too) and its dead-letter queue, which alarms. A plain event source mapping rather
+   * than DynamoEventSource: the latter calls the table's grantStreamRead, which adds
+   * dynamodb:ListStreams on `*`; grantStreamRead here scopes every stream action to this stream.
    */
-  wireNotify(fn: CloserFunction): void {
-    // The queue receives the failed batch's shard and sequence numbers, not the record: with
-    // maxRecordAge at 6 h, the stream's 24 h retention leaves 18 h to replay it after the alarm.
-    const deadLetters = this.streamDeadLetters('NotifyDeadLetters', 'notify');
+  private streamMapping(
+    fn: CloserFunction,
+    consumer: StreamConsumer,
+    id: string,
+    filters: { [key: string]: unknown }[],
+  ): Queue {
+    const settings = STREAM_MAPPINGS[consumer];
+    const deadLetters = this.streamDeadLetters(`${pascal(consumer)}DeadLetters`, consumer);
     this.data.grantStreamRead(fn);
+    fn.addEventSourceMapping(id, {
+      eventSourceArn: this.data.streamArn,
+      startingPosition: StartingPosition[settings.startingPosition],
+      batchSize: settings.batchSize,
+      ...(settings.maxBatchingWindowSeconds > 0
+        ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) }
+        : {}),
+      bisectBatchOnError: settings.bisectBatchOnError,
+      reportBatchItemFailures: settings.reportBatchItemFailures,
+      retryAttempts: settings.retryAttempts,
+      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
+      onFailure: new SqsDlq(deadLetters),
+      filters,
+    });
+    this.alarms.onQueueNotEmpty(`${pascal(consumer)}DeadLettersNotEmpty`, deadLetters);
+    return deadLetters;
+  }
+
+  /** What sends email: SES permission, sender settings, deal links. */
+  private mailer(fn: CloserFunction): void {
     this.mail.grantSendEmail(fn);
     for (const [key, value] of Object.entries(this.mail.environment)) fn.addEnvironment(key, value);
-    if (this.settings.repAppUrl) fn.addEnvironment('REP_APP_URL', this.settings.repAppUrl);
-    // A plain event source mapping rather than DynamoEventSource: the latter calls the table's
-    // grantStreamRead, which adds dynamodb:ListStreams on `*`; grantStreamRead above scopes every
-    // stream action to this table's stream.
-    fn.addEventSourceMapping('OutboxStream', {
-      eventSourceArn: this.data.streamArn,
-      // LATEST: a mapping recreated with TRIM_HORIZON would re-send up to 24 h of customer emails.
-      startingPosition: StartingPosition.LATEST,
-      batchSize: 10,
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: 5,
-      maxRecordAge: Duration.hours(6),
-      onFailure: new SqsDlq(deadLetters),
-      filters: [outboxFilter()],
+    // Notice emails link the deal's page in the console unless repAppUrl points elsewhere.
+    fn.addEnvironment(
+      'REP_APP_URL',
+      this.settings.repAppUrl ?? `${this.console.origin}${CONSOLE_PATH.slice(0, -1)}`,
+    );
+  }
+
+  /**
+   * notify reads new outbox events from the table's stream, schedules their emails and tries them at
+   * once. A record that keeps failing is split off, retried, then its pointer (shard and sequence
+   * numbers, not the record) lands in the dead-letter queue: `npm run replay` processes it again.
+   */
+  wireNotify(fn: CloserFunction): void {
+    this.mailer(fn);
+    const deadLetters = this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
+    new CfnOutput(this, 'NotifyDeadLetterQueueUrl', {
+      description: 'Outbox records notify gave up on (README: Dead letters, how to replay them)',
+      value: deadLetters.queueUrl,
     });
-    this.alarms.onQueueNotEmpty('NotifyDeadLettersNotEmpty', deadLetters);
+  }
+
+  /**
+   * deliver retries the emails whose first try failed, every minute: it queries the sparse byDue
+   * index for work that is due (the same code notify runs for new emails), for 24 hours per email,
+   * then records email.failed and tells the rep. A failed run needs no dead-letter queue: the work
+   * stays due in the table. Its error alarm says when runs fail.
+   */
+  wireDeliver(fn: CloserFunction): void {
+    this.mailer(fn);
+    new Rule(this, 'DeliverSchedule', {
+      description: 'Delivers the emails that are due (retries of failed sends)',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(fn, { retryAttempts: 0, maxEventAge: Duration.minutes(2) })],
+    });
   }
 
   /**
@@ -428,21 +528,7 @@ export class CloserStack extends Stack {
    * the dead-letter queue (which alarms); `backfillAggregates` then recounts what it missed.
    */
   wireAggregate(fn: CloserFunction): void {
-    const deadLetters = this.streamDeadLetters('AggregateDeadLetters', 'aggregate');
-    this.data.grantStreamRead(fn);
-    fn.addEventSourceMapping('DealStream', {
-      eventSourceArn: this.data.streamArn,
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(1),
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: 10,
-      maxRecordAge: Duration.days(1),
-      onFailure: new SqsDlq(deadLetters),
-      filters: aggregateFilters(),
-    });
-    this.alarms.onQueueNotEmpty('AggregateDeadLettersNotEmpty', deadLetters);
+    this.streamMapping(fn, 'aggregate', 'DealStream', aggregateFilters());
   }
 
   /**

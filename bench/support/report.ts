@@ -22,6 +22,9 @@ export interface Result extends Stats {
   dynamoCallsByCommand?: Record<string, number>;
   /** DynamoDB time per request: the sum of its calls' durations (parallel calls add up). */
   dynamoMs?: number;
+  /** Capacity units per request, as DynamoDB reports them (ReturnConsumedCapacity: TOTAL). */
+  readUnits?: number;
+  writeUnits?: number;
 }
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
@@ -59,6 +62,8 @@ export function table(results: readonly Result[]): string {
     ['KB', (r) => (r.bytes === undefined ? undefined : (r.bytes / 1024).toFixed(1))],
     ['db calls', (r) => r.dynamoCalls?.toFixed(1)],
     ['db ms', (r) => r.dynamoMs?.toFixed(1)],
+    ['RRU', (r) => r.readUnits?.toFixed(1)],
+    ['WRU', (r) => r.writeUnits?.toFixed(1)],
   ];
   const used = columns.filter(([, get]) => results.some((r) => get(r) !== undefined));
   const rows = [used.map(([title]) => title), ...results.map((r) => used.map(([, get]) => cell(get(r))))];
@@ -111,10 +116,12 @@ export class Recorder {
       dynamoCalls: Math.round(calls * 100) / 100,
       dynamoCallsByCommand: usage.callsPerRequest,
       dynamoMs: usage.dynamoMsPerRequest,
+      readUnits: usage.readUnitsPerRequest,
+      writeUnits: usage.writeUnitsPerRequest,
     };
     this.results.push(result);
     console.log(
-      `  ${name}: p50 ${stats.p50} ms, p99 ${stats.p99} ms; DynamoDB ${result.dynamoCalls} calls, ${usage.dynamoMsPerRequest} ms per request`,
+      `  ${name}: p50 ${stats.p50} ms, p99 ${stats.p99} ms; DynamoDB ${result.dynamoCalls} calls, ${usage.dynamoMsPerRequest} ms, ${usage.readUnitsPerRequest} RRU, ${usage.writeUnitsPerRequest} WRU per request`,
     );
     return result;
   }

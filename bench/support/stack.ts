@@ -12,15 +12,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { routes } from '#contracts/routes';
+import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
+import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
 import { type LocalEvidence, startEvidence } from '#infra/local/evidence';
-import { loadHandlers } from '#infra/local/handlers';
+import { loadHandlers, loadStreamHandler } from '#infra/local/handlers';
 import { signToken, type TokenSubject, verifyToken } from '#infra/local/jwt';
 import { freePort } from '#infra/local/ports';
 import { createLocalServer } from '#infra/local/server';
 import { startSes } from '#infra/local/ses';
-import { routes } from '#infra/routes';
+import { type StreamHandler, type StreamPoller, startStreamPoller } from '#infra/local/stream-poller';
 import type { DynamoProbe } from './dynamo-probe.ts';
 
 const TABLE_NAME = 'closer-bench';
@@ -35,7 +40,26 @@ export interface BenchStack {
   connections(): number;
   /** Counts the handlers' DynamoDB calls and their time. */
   probe: DynamoProbe;
+  /** Every handler call so far: its function, route (or stream) and duration. */
+  invocations: Invocation[];
+  /** With `streams`: resolves once notify and aggregate have nothing left to read. */
+  drainStreams(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** One handler call, timed inside the process around the handler itself (no HTTP). */
+export interface Invocation {
+  fn: string;
+  /** `GET /q/{token}` for HTTP functions, the function name for stream consumers. */
+  kind: string;
+  ms: number;
+}
+
+export interface StackOptions {
+  /** Also runs notify (emails) and aggregate on the table stream, as `npm start` does. */
+  streams?: boolean;
+  /** Also serves the built console under /app/ with the local sign-in. */
+  console?: boolean;
 }
 
 let started = false;
@@ -62,7 +86,8 @@ function configureEnvironment(
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 }
 
-export async function startStack(): Promise<BenchStack> {
+/** `console`: also serve the built console under /app/ with the local sign-in, as `npm start` does. */
+export async function startStack(options: StackOptions = {}): Promise<BenchStack> {
   if (started) throw new Error('one bench stack per process: the handlers bind to the first table');
   started = true;
   // Lambda runs Node 22; the SDK's notice about Node 20 support is noise in the bench output.
@@ -90,10 +115,58 @@ export async function startStack(): Promise<BenchStack> {
     const { installDynamoProbe } = await import('./dynamo-probe.ts');
     const probe = await installDynamoProbe();
 
+    // Each handler call is timed and its DynamoDB consumption counted under its function.
+    const invocations: Invocation[] = [];
+    const timed = async <T>(fn: string, kind: string, call: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await probe.attribute(fn, call);
+      } finally {
+        invocations.push({ fn, kind, ms: performance.now() - started });
+      }
+    };
+    const loaded = loadHandlers(routes.map((r) => r.fn));
+    const handlers = Object.fromEntries(
+      Object.entries(loaded).map(([fn, handler]) => [
+        fn,
+        ((event, context) => timed(fn, event.routeKey, () => handler(event, context))) as typeof handler,
+      ]),
+    );
+    const pollers: StreamPoller[] = [];
+    if (options.streams) {
+      const consumers: [
+        StreamConsumer,
+        (record: Parameters<NonNullable<Parameters<typeof startStreamPoller>[0]['filter']>>[0]) => boolean,
+      ][] = [
+        [
+          'notify',
+          (r) => r.eventName === 'INSERT' && isOutboxEvent(unmarshall((r.dynamodb?.NewImage ?? {}) as never)),
+        ],
+        ['aggregate', isDealRecord],
+      ];
+      for (const [fn, filter] of consumers) {
+        const handler = await loadStreamHandler(fn);
+        if (!handler) throw new Error(`functions/${fn}/handler.ts is missing`);
+        const poller = startStreamPoller({
+          endpoint: dynamo.endpoint,
+          tableName: TABLE_NAME,
+          handler: ((event, context) => timed(fn, fn, () => handler(event, context))) as StreamHandler,
+          filter,
+          functionName: fn,
+          mapping: STREAM_MAPPINGS[fn],
+          pollIntervalMs: 100,
+        });
+        pollers.push(poller);
+        stops.push(poller.stop);
+      }
+    }
+
     const secret = randomBytes(32);
+    const { consoleRoutes } = await import('#infra/local/console');
     const server = createLocalServer({
+      ...(options.console ? { before: consoleRoutes({ secret }) } : {}),
       routes,
-      handlers: loadHandlers(routes.map((r) => r.fn)),
+      handlers,
       verify: (token) => verifyToken(token, secret),
     });
     let connections = 0;
@@ -108,6 +181,10 @@ export async function startStack(): Promise<BenchStack> {
       token: (subject) => signToken(subject, secret),
       connections: () => connections,
       probe,
+      invocations,
+      drainStreams: async () => {
+        for (const poller of pollers) await poller.drain();
+      },
       stop,
     };
   } catch (error) {

@@ -2,7 +2,7 @@
  * The people and reference data the benches act with: 20 reps and a manager (real tokens), the
  * default pipeline, one product, and a seeded random source so every run builds the same data.
  */
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import type { TokenSubject } from '#infra/local/jwt';
 import { userFor } from '#infra/local/users';
 import type { Pipeline } from '#schemas/pipelines';

@@ -2,9 +2,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { observed } from '#config/observability';
+import { isDealRecord } from '#contracts/streams';
 import { type DealChange, factsOf } from '#domain/reports';
 import { applyDealChanges } from '#services/reports';
-import { isDealRecord } from './filter.ts';
 
 /** A stream record of a deal item as a change: the new image, or the old one for a deletion. */
 export function changeOf(record: DynamoDBRecord): DealChange | undefined {
@@ -30,7 +31,7 @@ export function changeOf(record: DynamoDBRecord): DealChange | undefined {
  * delivered again, in part or in full, changes nothing the second time. On failure every record is
  * reported, and the retry finds what was applied already.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const changes = event.Records.flatMap((r) => changeOf(r) ?? []);
   try {
     const result = await applyDealChanges(changes);
@@ -45,3 +46,6 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     };
   }
 }
+
+/** With the Lambda context and correlation id on every log line, and the metrics published. */
+export const handler = observed(handle);

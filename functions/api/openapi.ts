@@ -1,11 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { routes } from '#contracts/routes';
 import type { Contract } from '#http/operation';
-import { routes } from '#infra/routes';
 import { ErrorBody } from '#schemas/common';
+import { bulkContracts } from '../bulk/contracts.ts';
+import { documentContracts } from '../documents/contracts.ts';
+import { pageContracts } from '../pages/contracts.ts';
+import { verifyContracts } from '../verify/contracts.ts';
+import { operations } from './operations.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas that validate the
- * requests: the description cannot drift from the code.
+ * requests: the description cannot drift from the code. Generated at build time (`npm run openapi`
+ * writes functions/api/openapi.json, which `GET /openapi.json` serves); a test fails when the file
+ * is not what the contracts give.
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -197,4 +204,21 @@ export function buildOpenApi(
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
   };
+}
+
+/** Where the generated document lives: next to the operation that serves it. */
+export const OPENAPI_FILE = new URL('./openapi.json', import.meta.url);
+
+/** The document of this code's contracts: every function's routes. */
+export function openApiDocument() {
+  const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
+  return buildOpenApi(
+    { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts, ...verifyContracts },
+    { version: '0.1.0' },
+  );
+}
+
+/** The file's text: compact JSON, served as it is (`jq . functions/api/openapi.json` to read it). */
+export function openApiFileText(): string {
+  return `${JSON.stringify(openApiDocument())}\n`;
 }

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation } from '#http/operation';
 import { html, json } from '#http/response';
 import { renderQuoteHtml } from '#render/html';
 import { listTemplates as templates } from '#render/templates';
 import { IdParams } from '#schemas/common';
-import { QuoteCreateInput } from '#schemas/quote-requests';
+import { QuoteCreateInput, QuoteResendInput, QuoteSendResult } from '#schemas/quote-requests';
 import { Quote, TemplateSummary } from '#schemas/quotes';
 import {
   createQuote as create,
@@ -14,6 +14,7 @@ import {
   viewOf,
   withdrawQuote as withdraw,
 } from '#services/quotes';
+import { resendQuote as resend } from '#services/resend';
 
 export const listDealQuotes = defineOperation(
   {
@@ -83,6 +84,20 @@ export const withdrawQuote = defineOperation(
     errors: [404, 409],
   },
   async ({ params, user }) => json(200, await withdraw(params.id, user)),
+);
+
+export const resendQuote = defineOperation(
+  {
+    summary: 'Email a sent quote again: the same link, to its recipient or to another address',
+    description:
+      'For a quote waiting for the customer (sent or viewed): after email.failed, or when the customer lost the email. Writes quote.resent; the email leaves through the outbox and is retried for 24 hours like any other. The quote does not change.',
+    tags: ['quotes'],
+    params: IdParams,
+    body: QuoteResendInput,
+    response: QuoteSendResult,
+    errors: [404, 409],
+  },
+  async ({ params, body, user }) => json(200, await resend(params.id, body, user)),
 );
 
 export const listTemplates = defineOperation(

@@ -37,6 +37,7 @@ export const documentContracts = {
   getPublicQuotePdf: {
     summary: "The customer's PDF: the quote, or the signed copy with its certificate page once signed",
     tags: ['customer'],
+    auth: 'public',
     params: TokenParams,
     response: { mediaType: 'application/pdf', description: 'the quote PDF' },
     errors: [404, 410],

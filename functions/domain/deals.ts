@@ -1,4 +1,4 @@
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import type { Product } from '#schemas/catalog';
 import type { Deal, DealInput, DealPatch, Line, LineInput, StageMove } from '#schemas/deals';
 import type { CustomFieldDefinition, Pipeline, Stage } from '#schemas/pipelines';
@@ -228,17 +228,20 @@ export function diff(before: Deal, after: Deal, fields: readonly string[]): Fiel
     .map((field) => ({ field, from: b[field] ?? null, to: a[field] ?? null }));
 }
 
-/** Fields a diff reports after any write (the ones the write can touch, derived ones included). */
-export const TRACKED_FIELDS = [
+/**
+ * A deal's editable fields: what a rep sets directly (PATCH) and an import row can set. The one list
+ * behind the change tracking (TRACKED_FIELDS), the CSV export's columns and the import's patch.
+ */
+export const EDITABLE_FIELDS = [
   'name',
   'ownerId',
-  'observerIds',
-  'contactId',
-  'companyId',
-  'currency',
   'amount',
+  'currency',
   'probability',
   'closeDate',
+  'contactId',
+  'companyId',
+  'observerIds',
   'source',
   'competitor',
   'nextStep',
@@ -246,6 +249,12 @@ export const TRACKED_FIELDS = [
   'lossReason',
   'winLossNote',
   'description',
+] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** Fields a diff reports after any write (the ones the write can touch, derived ones included). */
+export const TRACKED_FIELDS = [
+  ...EDITABLE_FIELDS,
   'customFields',
   'discountPercent',
   'lines',

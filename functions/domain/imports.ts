@@ -3,64 +3,30 @@
  * percentages, dates). The use case (services/imports) resolves references and plans the writes.
  */
 import { type CsvRecord, unneutralise } from './csv.ts';
+import { EDITABLE_FIELDS, type EditableField } from './deals.ts';
 import { ValidationError } from './errors.ts';
 import { MAX_AMOUNT } from './money.ts';
 
-export type ImportField =
-  | 'id'
-  | 'externalId'
-  | 'name'
-  | 'pipeline'
-  | 'stage'
-  | 'ownerId'
-  | 'amount'
-  | 'currency'
-  | 'probability'
-  | 'closeDate'
-  | 'closedAt'
-  | 'contactId'
-  | 'companyId'
-  | 'observerIds'
-  | 'source'
-  | 'competitor'
-  | 'nextStep'
-  | 'forecast'
-  | 'lossReason'
-  | 'winLossNote'
-  | 'description';
+/** A column's field: the deal's editable fields, plus how a row names its deal, pipeline and stage. */
+export type ImportField = 'id' | 'externalId' | 'pipeline' | 'stage' | 'closedAt' | EditableField;
 
 /**
  * Header names, compared without case, spaces, `_`, `-` or `.`: "External ID", "external_id" and
- * "externalId" are one column.
+ * "externalId" are one column. Every editable field by its own name, plus these.
  */
 const FIELD_BY_NAME: Record<string, ImportField> = {
+  ...Object.fromEntries(EDITABLE_FIELDS.map((f) => [f.toLowerCase(), f])),
   id: 'id',
   dealid: 'id',
   externalid: 'externalId',
-  name: 'name',
   dealname: 'name',
   pipeline: 'pipeline',
   pipelineid: 'pipeline',
   stage: 'stage',
   stageid: 'stage',
   owner: 'ownerId',
-  ownerid: 'ownerId',
-  amount: 'amount',
-  currency: 'currency',
-  probability: 'probability',
-  closedate: 'closeDate',
   closedat: 'closedAt',
-  contactid: 'contactId',
-  companyid: 'companyId',
   observers: 'observerIds',
-  observerids: 'observerIds',
-  source: 'source',
-  competitor: 'competitor',
-  nextstep: 'nextStep',
-  forecast: 'forecast',
-  lossreason: 'lossReason',
-  winlossnote: 'winLossNote',
-  description: 'description',
 };
 
 /** Columns of the export that are computed, not set: an exported file imports back without them. */

@@ -1,7 +1,9 @@
-import type { Deal } from '#schemas/deals';
+import type { Deal, StageMove } from '#schemas/deals';
+import type { Pipeline } from '#schemas/pipelines';
 import type { Quote, QuoteClient, QuoteStatus, Recipient } from '#schemas/quotes';
-import { ConflictError, ValidationError } from './errors.ts';
+import { ConflictError, GoneError, ValidationError } from './errors.ts';
 import { computeTotals } from './money.ts';
+import { findStage } from './pipelines.ts';
 
 /**
  * The quote status machine of the brief:
@@ -118,4 +120,129 @@ export function draftQuote(deal: Deal, input: QuoteDraftInput, identity: QuoteId
 /** Past its validity date (the end of `validUntil`, UTC): expired even before the expiry job ran. */
 export function isPastValidity(quote: Pick<Quote, 'validUntil'>, now: string): boolean {
   return now.slice(0, 10) > quote.validUntil;
+}
+
+/** The status as the customer meets it: a quote waiting for them past its validity date is expired at once. */
+export function effectiveStatus(quote: Pick<Quote, 'status' | 'validUntil'>, now: string): QuoteStatus {
+  return AWAITING_CUSTOMER.includes(quote.status) && isPastValidity(quote, now) ? 'expired' : quote.status;
+}
+
+/** Every way a quote changes status, by whom. A new transition is one row here and one call site. */
+export type QuoteAction =
+  | 'send'
+  | 'view'
+  | 'sign'
+  | 'requestChanges'
+  | 'decline'
+  | 'expire'
+  | 'withdraw'
+  | 'revise';
+
+/** The pipeline settings naming the stage a deal moves to after a quote event. */
+export type StageHook = 'onQuoteSent' | 'onQuoteSigned' | 'onQuoteDeclined' | 'onQuoteExpired';
+
+export interface QuoteTransition {
+  /** The status the quote moves to (checked against the status machine above). */
+  to: QuoteStatus;
+  /** The event that records it (a revision records its new version's `quote.created`). */
+  event: string;
+  /** How a refusal names the action: "the quote is signed: it cannot be withdrawn". */
+  verb: string;
+  by: 'rep' | 'customer' | 'system';
+  /**
+   * A customer's answer: checked against the status the customer sees (past its validity date: 410),
+   * written while the quote still waits for the customer (an answer races the first view), and on
+   * a lost race read again, so that the same answer retried replays instead of failing.
+   */
+  answer?: true;
+  /** The write applies while the quote is in one of these; default: the status read. */
+  whileIn?: readonly QuoteStatus[];
+  /** The pipeline's stage the deal moves to (see dealMoveAfter). */
+  stageHook?: StageHook;
+}
+
+export const QUOTE_TRANSITIONS = {
+  send: { to: 'sent', event: 'quote.sent', verb: 'sent', by: 'rep', stageHook: 'onQuoteSent' },
+  view: { to: 'viewed', event: 'quote.viewed', verb: 'viewed', by: 'customer' },
+  sign: {
+    to: 'signed',
+    event: 'quote.signed',
+    verb: 'changed',
+    by: 'customer',
+    answer: true,
+    whileIn: AWAITING_CUSTOMER,
+    stageHook: 'onQuoteSigned',
+  },
+  requestChanges: {
+    to: 'changes_requested',
+    event: 'quote.changes_requested',
+    verb: 'changed',
+    by: 'customer',
+    answer: true,
+    whileIn: AWAITING_CUSTOMER,
+  },
+  decline: {
+    to: 'declined',
+    event: 'quote.declined',
+    verb: 'changed',
+    by: 'customer',
+    answer: true,
+    whileIn: AWAITING_CUSTOMER,
+    stageHook: 'onQuoteDeclined',
+  },
+  expire: {
+    to: 'expired',
+    event: 'quote.expired',
+    verb: 'expired',
+    by: 'system',
+    whileIn: AWAITING_CUSTOMER,
+    stageHook: 'onQuoteExpired',
+  },
+  withdraw: { to: 'withdrawn', event: 'quote.withdrawn', verb: 'withdrawn', by: 'rep' },
+  revise: { to: 'superseded', event: 'quote.created', verb: 'revised', by: 'rep' },
+} as const satisfies Record<QuoteAction, QuoteTransition>;
+
+/**
+ * Whether `action` may happen to the quote now; throws the refusal otherwise: 410 for a customer's
+ * answer past the validity date, 409 (with the status the quote is in) for any move the status
+ * machine does not allow.
+ */
+export function assertTransition(
+  quote: Pick<Quote, 'status' | 'validUntil'>,
+  action: QuoteAction,
+  now: string,
+) {
+  const rule: QuoteTransition = QUOTE_TRANSITIONS[action];
+  const status = rule.answer ? effectiveStatus(quote, now) : quote.status;
+  if (rule.answer && status === 'expired') throw new GoneError('this quote has expired', { status });
+  assertMove(status, rule.to, rule.verb);
+}
+
+/** What a quote event does to its deal. */
+export type DealOutcome =
+  | { kind: 'none' }
+  | { kind: 'move'; move: StageMove }
+  /** The pipeline would move it, but the deal is closed: it stays as the rep left it. */
+  | { kind: 'stays'; status: 'won' | 'lost' };
+
+/**
+ * The deal's stage move after a quote event: to the stage the pipeline's hook names, and only while
+ * the deal is open. A closed deal (won or lost, by hand or by an earlier quote) stays as the rep
+ * left it: a customer's late answer or an expiry never reopens or flips it. A move to a lost stage
+ * carries the loss reason.
+ */
+export function dealMoveAfter(
+  deal: Pick<Deal, 'status'>,
+  pipeline: Pick<Pipeline, 'stages' | StageHook>,
+  hook: StageHook | undefined,
+  lossReason?: string,
+): DealOutcome {
+  const stageId = hook ? pipeline[hook] : undefined;
+  const target = stageId ? findStage(pipeline, stageId) : undefined;
+  if (!target) return { kind: 'none' };
+  if (deal.status !== 'open') return { kind: 'stays', status: deal.status };
+  return {
+    kind: 'move',
+    move: { stageId: target.id, ...(target.kind === 'lost' && lossReason ? { lossReason } : {}) },
+  };
 }

@@ -2,7 +2,7 @@
  * Follow-up tasks (activities), pure: due dates in working days, the automatic follow-up of a new
  * deal, patches, who may see a task.
  */
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import type { Deal } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import type { Task, TaskInput, TaskPatch, TaskView } from '#schemas/tasks';

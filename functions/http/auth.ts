@@ -1,15 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { MANAGERS_GROUP, type User } from '#contracts/actor';
 import { UnauthorizedError } from '#domain/errors';
-
-/** The signed-in rep or manager, from the claims API Gateway's JWT authorizer verified. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  manager: boolean;
-}
-
-export const MANAGERS_GROUP = 'managers';
 
 /**
  * API Gateway passes array claims as a string such as `[managers reps]`; the local runner passes

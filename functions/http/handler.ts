@@ -1,6 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
+import { observability } from '#config/observability';
+import type { User } from '#contracts/actor';
+import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
 import {
   BadRequestError,
   ForbiddenError,
@@ -9,8 +12,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#domain/errors';
-import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#infra/routes';
-import { type User, userFromEvent } from './auth.ts';
+import { userFromEvent } from './auth.ts';
 import { errorToResponse, httpErrorHandler } from './errors.ts';
 import type { Operation, OperationRequest } from './operation.ts';
 import type { HttpResult } from './response.ts';
@@ -106,7 +108,7 @@ export function parseRequest(
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
   );
-  return { params, query, body, user: user as User, headers, event } as OperationRequest<typeof contract>;
+  return { params, query, body, user, headers, event } as OperationRequest<typeof contract>;
 }
 
 /** Adds headers to every answer; registered first, so on errors it runs after the error handler. */
@@ -130,9 +132,15 @@ export function httpHandler<F extends FunctionName>(
   for (const route of routesOf(fn)) {
     const operation = operations[route.operation];
     if (!operation) throw new Error(`route ${routeKey(route)} has no operation ${route.operation} in ${fn}`);
+    if ((operation.contract.auth ?? 'rep') !== route.auth) {
+      throw new Error(
+        `route ${routeKey(route)} is ${route.auth} but its contract says ${operation.contract.auth ?? 'rep'}`,
+      );
+    }
     table.set(routeKey(route), { auth: route.auth, operation });
   }
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
+    .use(observability())
     .use(withHeaders(options.headers ?? {}))
     .use(httpErrorHandler(options.renderError ?? errorToResponse))
     .handler(async (event) => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
-import type { User } from './auth.ts';
+import type * as z from 'zod';
+import type { User } from '#contracts/actor';
 import type { HttpResult } from './response.ts';
 
 /** What a route accepts and answers: validates requests and describes them in OpenAPI. */
@@ -21,19 +21,26 @@ export interface Contract {
   /** Request headers the route reads. */
   headers?: Record<string, string>;
   managersOnly?: boolean;
+  /**
+   * `public`: no login (the customer's link, the API description); the request carries no user.
+   * Absent: a rep route behind the JWT authorizer. Must match the route table's `auth` (checked
+   * when the handler is built).
+   */
+  auth?: 'public';
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export interface OperationRequest<C extends Contract> {
+/** Who the request comes from: the signed-in rep on rep routes, nobody on public ones. */
+type Caller<C extends Contract> = C extends { auth: 'public' } ? { user?: undefined } : { user: User };
+
+export type OperationRequest<C extends Contract> = {
   params: Infer<C['params']>;
   query: Infer<C['query']>;
   body: Infer<C['body']>;
-  /** Present on rep routes (the JWT authorizer guarantees it); absent on public routes. */
-  user: User;
   headers: Record<string, string | undefined>;
   event: APIGatewayProxyEventV2;
-}
+} & Caller<C>;
 
 export interface Operation<C extends Contract = Contract> {
   contract: C;

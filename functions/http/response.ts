@@ -8,6 +8,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
+/** A body that is JSON text already (a document generated at build time). */
+export function jsonText(statusCode: number, body: string): HttpResult {
+  return { statusCode, headers: { 'content-type': JSON_TYPE }, body };
+}
+
 export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body };
 }

@@ -1,31 +1,40 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '#config/logger';
+import { observed } from '#config/observability';
+import { isOutboxEvent } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
-import { isOutboxEvent, processOutboxEvent } from '#services/notify';
+import { processOutboxEvent } from '#services/notify';
+
+async function processRecord(record: DynamoDBRecord): Promise<void> {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || !image) return;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (!isOutboxEvent(item)) return;
+  await processOutboxEvent(item as DealEvent);
+}
 
 /**
- * The table stream's consumer (the outbox). Records are handled in order; the first failure and
- * everything after it are reported as batch item failures, so the event source retries them and
- * nothing after a failed record is skipped.
+ * The table stream's consumer (the outbox). Each record is processed on its own: a failing one is
+ * reported alone as a batch item failure (the mapping retries it, bisecting, then sends it to the
+ * dead-letter queue) and never stops the records after it. Processing is idempotent, so records the
+ * mapping hands over again after a failure change nothing.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  for (const [i, record] of event.Records.entries()) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    if (!isOutboxEvent(item)) continue;
+async function handle(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
     try {
-      await processOutboxEvent(item as DealEvent);
+      await processRecord(record);
     } catch (error) {
-      logger.warn('outbox record will be retried', { eventId: item.id, error: error as Error });
-      return {
-        batchItemFailures: event.Records.slice(i).flatMap((r) =>
-          r.dynamodb?.SequenceNumber ? [{ itemIdentifier: r.dynamodb.SequenceNumber }] : [],
-        ),
-      };
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      logger.warn('outbox record failed; it will be retried', { sequenceNumber, error: error as Error });
+      if (sequenceNumber) batchItemFailures.push({ itemIdentifier: sequenceNumber });
+      else throw error;
     }
   }
-  return { batchItemFailures: [] };
+  return { batchItemFailures };
 }
+
+/** With the Lambda context and correlation id on every log line, and the metrics published. */
+export const handler = observed(handle);

@@ -10,6 +10,7 @@ export const pageContracts = {
     description:
       'The first view marks the quote viewed. Unknown tokens answer a 404 page; a quote past its validity date a 410 page; final states a page that says so, with no action.',
     tags: ['customer'],
+    auth: 'public',
     params: TokenParams,
     response: page,
     errors: [404, 410],
@@ -19,6 +20,7 @@ export const pageContracts = {
     description:
       "JSON answers JSON; a form post answers the page. Records the evidence (name, drawn image, consent, IP, user agent, time, document hash), marks the quote signed and moves the deal to the pipeline's onQuoteSigned stage in one transaction. A retried identical request answers the same result; any other action after the first answers 409.",
     tags: ['customer'],
+    auth: 'public',
     params: TokenParams,
     body: SignInput,
     bodyTypes: ['json', 'form'],
@@ -28,6 +30,7 @@ export const pageContracts = {
   requestQuoteChanges: {
     summary: 'Ask the seller for changes',
     tags: ['customer'],
+    auth: 'public',
     params: TokenParams,
     body: ChangesInput,
     bodyTypes: ['json', 'form'],
@@ -37,6 +40,7 @@ export const pageContracts = {
   declineQuote: {
     summary: 'Decline the quote, with a reason',
     tags: ['customer'],
+    auth: 'public',
     params: TokenParams,
     body: DeclineInput,
     bodyTypes: ['json', 'form'],

@@ -1,11 +1,10 @@
+import { effectiveStatus } from '#domain/quotes';
 import type { ActionName, FieldError, PageState, QuotePageModel } from '#render/page-model';
 import type { Deal } from '#schemas/deals';
 import type { DeclineReason } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
 import { systemClock } from '#services/clock';
-import { effectiveStatus } from '#services/customer';
-import { viewOf } from '#services/quotes';
-import { getUserProfile } from '#store/users';
+import { repOf, viewOf } from '#services/quotes';
 
 /** What the page of a quote shows, from the quote as it is now. */
 export async function pageModel(
@@ -22,7 +21,7 @@ export async function pageModel(
   const state: PageState = status === 'sent' || status === 'viewed' || status === 'draft' ? 'open' : status;
   const basePath = `/q/${token}`;
   const needsContact = state === 'expired' || state === 'withdrawn';
-  const owner = needsContact ? ((await getUserProfile(deal.ownerId)) ?? quote.sentBy) : undefined;
+  const owner = needsContact ? await repOf(quote, deal) : undefined;
   const last = quote.changeRequests.at(-1);
   return {
     state,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
-import { z } from 'zod';
+import * as z from 'zod';
+import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
 import { templatesDir } from './paths.ts';
 import { type LabelledValue, type Paragraph, type QuoteView, toParagraphs } from './view.ts';
@@ -27,8 +27,18 @@ export interface SignedCopyEmailInput {
   signedAt: string;
 }
 
-/** The events a rep is told about by email (`email.failed` is shown in the timeline only). */
-export const NOTICE_KINDS = ['viewed', 'signed', 'changes_requested', 'declined', 'expired'] as const;
+/**
+ * What a rep is told about by email: the customer's actions, and an email to the customer that could
+ * not be delivered (`email_failed`, after a permanent failure or 24 hours of retries).
+ */
+export const NOTICE_KINDS = [
+  'viewed',
+  'signed',
+  'changes_requested',
+  'declined',
+  'expired',
+  'email_failed',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface RepNotice {
@@ -42,8 +52,14 @@ export interface RepNotice {
   reason?: string;
   /** The customer's message (changes requested, decline). */
   message?: string;
+  /** `email_failed`: the address that did not get the email. */
+  failedTo?: string;
+  /** `signed`: the signed copy could not be built, so the customer's email went out without it. */
+  copyNotBuilt?: boolean;
   /** The rep's language; the quote's when absent. */
   locale?: Locale;
+  /** The deal was already closed when this happened: it stayed as the rep left it. */
+  dealStays?: 'won' | 'lost';
 }
 
 const Line = z.string().min(1);
@@ -57,6 +73,10 @@ const EmailStrings = z.strictObject({
     changes_requested: SubjectMessage,
     declined: SubjectMessage,
     expired: SubjectMessage,
+    email_failed: SubjectMessage,
+    copyNotBuilt: Line,
+    /** Said when the answer found the deal already closed and left it as it was. */
+    dealStays: z.strictObject({ won: Line, lost: Line }),
     customerMessage: Line,
     button: Line,
   }),
@@ -81,7 +101,7 @@ interface Compiled {
 }
 
 /** Our own instance, as for the quote page: its helpers escape what they are given. */
-const hbs = Handlebars.create();
+const hbs = createHandlebars();
 hbs.registerHelper('paragraphs', (value: unknown) => {
   const paragraphs = Array.isArray(value) ? (value as unknown[]) : [];
   const html = paragraphs
@@ -93,24 +113,16 @@ hbs.registerHelper('paragraphs', (value: unknown) => {
   return new hbs.SafeString(html);
 });
 
-const HTML_OPTIONS: CompileOptions = {
-  strict: true,
-  knownHelpers: { paragraphs: true },
-  knownHelpersOnly: true,
-};
-/** The plain-text part is not HTML: escaping would print `&amp;` to the reader. */
-const TEXT_OPTIONS: CompileOptions = { strict: true, knownHelpersOnly: true, noEscape: true };
-
 const cache = new Map<string, Compiled>();
 
 function compiled(root: string): Compiled {
   let entry = cache.get(root);
   if (entry === undefined) {
-    const read = (name: string) => readFileSync(path.join(root, 'email', name), 'utf8');
     entry = {
       strings: { en: loadEmailStrings(root, 'en'), fr: loadEmailStrings(root, 'fr') },
-      html: hbs.compile<EmailContext>(read('layout.html.hbs'), HTML_OPTIONS),
-      text: hbs.compile<EmailContext>(read('layout.text.hbs'), TEXT_OPTIONS),
+      // Strict; the text part unescaped (compile options: ./handlebars.ts).
+      html: compiledTemplate<EmailContext>(hbs, root, path.join('email', 'layout.html.hbs')),
+      text: compiledTemplate<EmailContext>(hbs, root, path.join('email', 'layout.text.hbs')),
     };
     cache.set(root, entry);
   }
@@ -265,15 +277,21 @@ export function renderRepNotice(view: QuoteView, notice: RepNotice): Email {
     at: formatDateTime(notice.at, locale, view.timeZone),
     signerName: notice.signerName ?? view.recipient.name,
     reason: notice.reason ?? '',
+    failedTo: notice.failedTo ?? view.recipient.email,
   };
   const text = strings.notice[notice.kind];
+  const body = interpolate(text.message, values);
+  const extra = notice.copyNotBuilt ? `\n\n${interpolate(strings.notice.copyNotBuilt, values)}` : '';
   const subject = subjectLine(interpolate(text.subject, values));
   const message = notice.message?.trim() ? toParagraphs(notice.message) : [];
   return render(root, locale, {
     subject,
     preheader: subject,
     colors: view.theme.colors,
-    paragraphs: toParagraphs(interpolate(text.message, values)),
+    paragraphs: [
+      ...toParagraphs(`${body}${extra}`),
+      ...(notice.dealStays ? toParagraphs(strings.notice.dealStays[notice.dealStays]) : []),
+    ],
     quoted: message.length > 0 ? { label: strings.notice.customerMessage, paragraphs: message } : null,
     summary: null,
     button: { url: webUrl(notice.url), label: strings.notice.button },

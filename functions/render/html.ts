@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { getTemplate, type Template } from './templates.ts';
 import type { Paragraph, QuoteView } from './view.ts';
 
@@ -6,7 +6,7 @@ import type { Paragraph, QuoteView } from './view.ts';
  * Our own Handlebars instance: helpers registered here cannot leak into (or be overridden by) any
  * other user of the global one. Every helper that returns a `SafeString` escapes what it is given.
  */
-const hbs = Handlebars.create();
+const hbs = createHandlebars();
 const escapeHtml = (value: unknown): string =>
   hbs.Utils.escapeExpression(typeof value === 'string' ? value : '');
 
@@ -63,24 +63,14 @@ hbs.registerHelper('lines', (value: unknown) => new hbs.SafeString(linesHtml(val
 hbs.registerHelper('paragraphs', (value: unknown) => new hbs.SafeString(paragraphsHtml(value)));
 hbs.registerHelper('logo', (logo: unknown, name: unknown) => new hbs.SafeString(logoHtml(logo, name)));
 
-/**
- * Strict: a misspelt field in a template throws (in the tests) instead of printing nothing.
- * knownHelpersOnly: templates can call the helpers above and Handlebars' built-ins, nothing else.
- */
-const COMPILE_OPTIONS: CompileOptions = {
-  strict: true,
-  knownHelpers: { lines: true, paragraphs: true, logo: true },
-  knownHelpersOnly: true,
-  preventIndent: true,
-};
-
 const compiled = new WeakMap<Template, HandlebarsTemplateDelegate<QuoteView>>();
 
 function bodyTemplate(view: QuoteView): HandlebarsTemplateDelegate<QuoteView> {
   const template = getTemplate(view.template.id, view.template.root);
   let fn = compiled.get(template);
   if (fn === undefined) {
-    fn = hbs.compile<QuoteView>(template.html, COMPILE_OPTIONS);
+    // Strict, and only the helpers above (compile options: ./handlebars.ts).
+    fn = compiledTemplate<QuoteView>(hbs, template.root, `${template.id}/quote.hbs`);
     compiled.set(template, fn);
   }
   return fn;

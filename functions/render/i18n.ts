@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
+import { currencyDigits, minorToDecimal } from '#contracts/currency';
 import type { Locale as LocaleSchema } from '#schemas/common';
 
 export type Locale = z.infer<typeof LocaleSchema>;
@@ -72,6 +73,7 @@ export const LABEL_KEYS = [
   'actorSystem',
   'eventQuoteCreated',
   'eventQuoteSent',
+  'eventQuoteResent',
   'eventQuoteViewed',
   'eventQuoteSigned',
   'eventQuoteChangesRequested',
@@ -130,22 +132,6 @@ function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.D
     dateFormats.set(key, format);
   }
   return format;
-}
-
-/** Number of decimals of the currency's minor unit (EUR 2, JPY 0, BHD 3), per ISO 4217 as ICU knows it. */
-export function currencyDigits(currency: string): number {
-  return numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** An integer count of minor units as an exact decimal string ("123456", 2 → "1234.56"), no float on the way. */
-export function minorToDecimal(minor: number, digits: number): `${number}` {
-  if (!Number.isSafeInteger(minor))
-    throw new RangeError(`amount must be an integer of minor units, got ${minor}`);
-  const negative = minor < 0;
-  const units = String(Math.abs(minor));
-  if (digits === 0) return `${negative ? '-' : ''}${units}` as `${number}`;
-  const padded = units.padStart(digits + 1, '0');
-  return `${negative ? '-' : ''}${padded.slice(0, -digits)}.${padded.slice(-digits)}` as `${number}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { DECLINE_REASONS, type DeclineReason } from '#schemas/public';
+import { compiledTemplate, createHandlebars, type SafeString } from './handlebars.ts';
 import { paragraphsHtml, quoteStyles, renderQuoteBody } from './html.ts';
 import { fill, formatDateTime, intlLocale, LOCALES, type Locale } from './i18n.ts';
 import type { ActionName, FieldError, NotFoundPageModel, PageState, QuotePageModel } from './page-model.ts';
@@ -154,16 +154,8 @@ export function loadPageLabels(root: string, locale: Locale): PageLabels {
 }
 
 /** Our own instance: its one helper and partial cannot leak into, or be replaced by, other code. */
-const hbs = Handlebars.create();
+const hbs = createHandlebars();
 hbs.registerHelper('paragraphs', (value: unknown) => new hbs.SafeString(paragraphsHtml(value)));
-
-/** Strict: a misspelt field throws in the tests instead of printing nothing to a customer. */
-const COMPILE_OPTIONS: CompileOptions = {
-  strict: true,
-  knownHelpers: { paragraphs: true },
-  knownHelpersOnly: true,
-  preventIndent: true,
-};
 
 interface PageAssets {
   labels: Record<Locale, PageLabels>;
@@ -193,9 +185,14 @@ function loadAssets(root: string): PageAssets {
   if (/<\/script|<!--/i.test(script)) {
     throw new PageTemplateError(`${root}/page scripts must not contain "</script" or "<!--"`);
   }
-  const partials = { errorSummary: hbs.compile(readPageFile(root, 'error-summary.hbs'), COMPILE_OPTIONS) };
+  // Strict, and only the `paragraphs` helper (compile options: ./handlebars.ts).
+  const load = <T>(name: string): HandlebarsTemplateDelegate<T> => {
+    readPageFile(root, name); // a missing file says which, as a PageTemplateError
+    return compiledTemplate<T>(hbs, root, path.join('page', name));
+  };
+  const partials = { errorSummary: load('error-summary.hbs') };
   const compile = <T>(name: string): HandlebarsTemplateDelegate<T> => {
-    const fn = hbs.compile<T>(readPageFile(root, name), COMPILE_OPTIONS);
+    const fn = load<T>(name);
     return (context, options) => fn(context, { ...options, partials });
   };
   return {
@@ -290,14 +287,14 @@ interface QuotePageContext {
   lang: string;
   title: string;
   nonce: string;
-  styles: Handlebars.SafeString;
-  script: Handlebars.SafeString | null;
+  styles: SafeString;
+  script: SafeString | null;
   labels: PageLabels;
   skipLink: boolean;
   topbar: { seller: string; pdf: LinkView | null } | null;
   superseded: boolean;
   notice: { tone: 'success' | 'info' | 'warning'; live: boolean; lines: string[] } | null;
-  body: Handlebars.SafeString | null;
+  body: SafeString | null;
   record: RecordView | null;
   actions: ActionsView | null;
 }
@@ -306,7 +303,7 @@ interface NotFoundContext {
   lang: string;
   title: string;
   nonce: string | null;
-  styles: Handlebars.SafeString;
+  styles: SafeString;
   messages: { locale: Locale; lang: string; title: string; text: string }[];
 }
 

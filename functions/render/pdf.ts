@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Font, create as parseFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
+import { PNG } from 'pngjs';
 import { encode as encodeQr } from 'uqr';
-import { SignatureImageError, signaturePng } from '#domain/signature';
+import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
@@ -80,6 +81,7 @@ const PAGE_SIZES = { A4: [595.28, 841.89], LETTER: [612, 792] } as const;
 const EVENT_LABELS: Record<string, LabelKey> = {
   'quote.created': 'eventQuoteCreated',
   'quote.sent': 'eventQuoteSent',
+  'quote.resent': 'eventQuoteResent',
   'quote.viewed': 'eventQuoteViewed',
   'quote.signed': 'eventQuoteSigned',
   'quote.changes_requested': 'eventQuoteChangesRequested',
@@ -112,17 +114,65 @@ function fontFile(path: string): Font {
   return font;
 }
 
+/**
+ * Shaped words (fontkit glyph runs, already scaled by pdfkit) per parsed font, shared by every
+ * render of the process. pdfkit caches them per document only, so each render re-shaped every word
+ * through the font's GSUB/GPOS tables: most of a warm render's time. A run depends on the font and
+ * the word alone, and pdfkit never modifies one (word spacing copies it), so the bytes are the same.
+ * Emptied now and then so that a long-lived process does not keep every word it ever printed.
+ */
+const shapedWords = new Map<Font, Record<string, unknown>>();
+const RENDERS_PER_SHAPE_CACHE = 500;
+let rendersSinceShapeReset = 0;
+
+interface PdfkitEmbeddedFont {
+  font?: Font;
+  layoutCache?: Record<string, unknown>;
+}
+
+function shareShapedWords(doc: PDFKit.PDFDocument): void {
+  const current = (doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
+  if (current?.font === undefined || current.layoutCache === undefined) return;
+  let shared = shapedWords.get(current.font);
+  if (shared === undefined) {
+    shared = Object.create(null) as Record<string, unknown>;
+    shapedWords.set(current.font, shared);
+  }
+  if (current.layoutCache !== shared) current.layoutCache = shared;
+}
+
 /** pdfkit takes a parsed fontkit font wherever it takes a font; @types/pdfkit only lists paths and bytes. */
 function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
   return font as unknown as PDFKit.Mixins.PDFFontSource;
 }
 
-/** Logo images are decoded from base64 once per process, not once per render. */
+/**
+ * A document that cannot be rendered (a damaged image, a template that fails): an error of that one
+ * document, thrown (or rejected) where the caller awaits it, never from a callback of the PDF library.
+ */
+export class RenderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RenderError';
+  }
+}
+
+/**
+ * Logo images are decoded from base64 once per process, not once per render. A PNG is decoded whole
+ * here, synchronously, so a damaged one fails this render instead of pdfkit's zlib callback.
+ */
 const imageBytes = new Map<string, Buffer>();
 function logoBytes(base64: string): Buffer {
   let bytes = imageBytes.get(base64);
   if (bytes === undefined) {
     bytes = Buffer.from(base64, 'base64');
+    if (bytes.subarray(1, 4).toString('latin1') === 'PNG') {
+      try {
+        PNG.sync.read(bytes);
+      } catch (error) {
+        throw new RenderError(`the template's logo is not a readable PNG`, { cause: error });
+      }
+    }
     imageBytes.set(base64, bytes);
   }
   return bytes;
@@ -221,6 +271,7 @@ class Layout {
 
   private use(font: FontKey, size: number): void {
     this.doc.font(this.fontNames[font]).fontSize(size);
+    shareShapedWords(this.doc);
   }
 
   measure(text: string, font: FontKey, size: number, characterSpacing = 0): number {
@@ -968,7 +1019,14 @@ function certificatePages(layout: Layout, certificate: Certificate, onNewPage = 
   }
 
   if (certificate.signatureImage !== undefined) {
-    const png = signaturePng(certificate.signatureImage);
+    let png: Buffer;
+    try {
+      png = signatureForPdf(certificate.signatureImage);
+    } catch (error) {
+      throw new RenderError(`the stored signature image cannot be rendered: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const height = 70;
     layout.ensure(height + 10);
     layout.doc.image(png, layout.left, layout.y, { fit: [220, height] });
@@ -1086,8 +1144,12 @@ function footers(layout: Layout, pageLabel?: string): void {
  * With `certificate`, the signed copy: same pages, then the certificate; its ID and modification
  * date move to the signature so that it is a distinct document from the one that was signed.
  */
-export function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
+export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
   const { certificate } = options;
+  if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
+    shapedWords.clear();
+    rendersSinceShapeReset = 1;
+  }
   const layout = new Layout(view, {
     modDate: certificate?.signedAt ?? view.document.modDate,
     fileId:
@@ -1127,4 +1189,4 @@ function signedFileId(fileId: string, documentHash: string): string {
   return createHash('sha256').update(`${fileId}/signed/${documentHash}`).digest('hex').slice(0, 32);
 }
 
-export { SignatureImageError, signaturePng };
+export { SignatureImageError };

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '#domain/errors';
 import { Locale as LocaleSchema } from '#schemas/common';
 import { SellerSnapshot, type TemplateSummary } from '#schemas/quotes';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import type { VerifyResult } from '#schemas/verify';
 import { fill, formatDateTime, intlLocale, type LabelKey, type Locale } from './i18n.ts';
+import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { pageAssets } from './page.ts';
 import { templatesDir } from './paths.ts';
 import { DEFAULT_TEMPLATE_ID, getTemplate } from './templates.ts';
@@ -63,7 +63,7 @@ const STATUS_LABELS: Record<string, LabelKey> = {
 
 export class VerifyPageError extends Error {}
 
-const hbs = Handlebars.create();
+const hbs = createHandlebars();
 
 interface VerifyAssets {
   labels: Record<Locale, VerifyLabels>;
@@ -107,7 +107,7 @@ function assets(root: string = templatesDir()): VerifyAssets {
     }
     found = {
       labels: { en: labelsOf(dir, 'en'), fr: labelsOf(dir, 'fr') },
-      page: hbs.compile(read(dir, 'page.hbs'), { strict: true, knownHelpersOnly: true, preventIndent: true }),
+      page: compiledTemplate(hbs, dir, 'verify/page.hbs'),
       css,
       script,
     };

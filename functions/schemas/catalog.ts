@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Email, Id, Locale, Money, Name, TaxRate, Text, Timestamp } from './common.ts';
 
 const Source = z.string().trim().max(100);

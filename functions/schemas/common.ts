@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_AMOUNT } from '#domain/money';
 
 /** ULID: 26 Crockford base32 characters. */

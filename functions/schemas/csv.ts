@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DealListQuery } from './deals.ts';
 
 export const DealExportQuery = DealListQuery.safeExtend({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   Currency,
   Cursor,
@@ -171,6 +171,8 @@ export const DealListQuery = z
     closeTo: IsoDate.optional(),
     minAmount: AmountQuery.optional(),
     maxAmount: AmountQuery.optional(),
+    contactId: Id.optional().meta({ description: "the contact's deals" }),
+    companyId: Id.optional().meta({ description: "the company's deals" }),
     q: z
       .string()
       .trim()

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Name, StageId, Timestamp } from './common.ts';
 
 export const StageKind = z.enum(['open', 'won', 'lost']);

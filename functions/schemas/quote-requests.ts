@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Email, IsoDate, Locale, Name, Text } from './common.ts';
 import { Recipient, TemplateId } from './quotes.ts';
 
@@ -44,8 +44,29 @@ export const QuoteSendInput = z
   )
   .meta({ id: 'QuoteSendInput' });
 
+export const QuoteResendInput = z
+  .strictObject({
+    to: Email.optional().meta({
+      description: "default: the quote's recipient (a new address for a lost or refused email)",
+    }),
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: "default: the template's, in the quote's locale" }),
+    message: z
+      .string()
+      .max(5000)
+      .optional()
+      .meta({ description: "default: the template's, in the quote's locale" }),
+  })
+  .meta({ id: 'QuoteResendInput' });
+
 export const QuoteSendResult = z.object({ url: z.url(), status: z.string() }).meta({ id: 'QuoteSendResult' });
 
 export type QuoteCreateInput = z.infer<typeof QuoteCreateInput>;
 export type QuoteSendInput = z.infer<typeof QuoteSendInput>;
+export type QuoteResendInput = z.infer<typeof QuoteResendInput>;
 export { Recipient };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TaxLine as MoneyTaxLine, Totals } from '#domain/money';
 import { Currency, Email, Id, IsoDate, Locale, Name, Percent, Text, Timestamp } from './common.ts';
 import { Line } from './deals.ts';

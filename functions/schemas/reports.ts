@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Currency, Id, IsoDate, Money, StageId } from './common.ts';
 import { StageKind } from './pipelines.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cursor, Id, IsoDate, Limit, Name, Text, Timestamp } from './common.ts';
 
 export const TaskType = z.enum(['call', 'meeting', 'email', 'task']);

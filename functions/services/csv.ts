@@ -3,10 +3,12 @@
  * (cents → euros with the currency's minor digits), its currency in a column of its own; text cells
  * that a spreadsheet would run as a formula are neutralised (see #domain/csv).
  */
+
+import type { User } from '#contracts/actor';
+import { currencyDigits, minorToDecimal } from '#contracts/currency';
 import { type Cell, formatCsv, numeric } from '#domain/csv';
+import { EDITABLE_FIELDS, type EditableField } from '#domain/deals';
 import type { MoneyTotal, PipelineReport, Tally } from '#domain/reports';
-import type { User } from '#http/auth';
-import { currencyDigits, minorToDecimal } from '#render/i18n';
 import type { Deal, DealListQuery } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import { listDeals } from './deals.ts';
@@ -157,6 +159,7 @@ const MAX_EXPORT_PAGES = 500;
 const PAGE = 200;
 
 /** The export's columns, in order; the import reads the same names (README "CSV export and import"). */
+/** The export's columns: identity and stage, every editable field, then what is computed. */
 export const DEAL_COLUMNS = [
   'id',
   'name',
@@ -165,23 +168,9 @@ export const DEAL_COLUMNS = [
   'stageId',
   'stageName',
   'status',
-  'ownerId',
-  'amount',
-  'currency',
-  'probability',
+  ...EDITABLE_FIELDS.filter((f): f is Exclude<EditableField, 'name'> => f !== 'name'),
   'weightedAmount',
-  'closeDate',
   'closedAt',
-  'contactId',
-  'companyId',
-  'observerIds',
-  'source',
-  'competitor',
-  'nextStep',
-  'forecast',
-  'lossReason',
-  'winLossNote',
-  'description',
   'repeat',
   'createdAt',
   'updatedAt',

@@ -1,18 +1,18 @@
 import { getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
 import {
   applyPatch,
   createDeal as buildDeal,
   canAccess,
   diff,
   fold,
-  moveToStage,
   resolveLines,
   searchText,
   TRACKED_FIELDS,
 } from '#domain/deals';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '#domain/errors';
-import { findStage, stageName } from '#domain/pipelines';
-import type { User } from '#http/auth';
+import { newEvent, planStageMove, userActor } from '#domain/events';
+import { findStage } from '#domain/pipelines';
 import type { Product } from '#schemas/catalog';
 import type {
   Deal,
@@ -20,7 +20,6 @@ import type {
   DealInput,
   DealListQuery,
   DealPatch,
-  EventActor,
   LineInput,
   StageMove,
 } from '#schemas/deals';
@@ -39,10 +38,8 @@ import { getRecordItem, getRecords, type Page } from '#store/records';
 import { rememberUser } from '#store/users';
 import { systemClock } from './clock.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
+import { done, lostRace, retryOnConflict } from './retry.ts';
 import { saveNewDeal } from './tasks.ts';
-
-/** How many times a write without If-Match re-reads and re-applies itself after losing a race. */
-const MAX_ATTEMPTS = 10;
 
 /** What `deal.created` records of the new deal (API and import alike). */
 export function dealCreatedData(deal: Deal): Record<string, unknown> {
@@ -53,20 +50,6 @@ export function dealCreatedData(deal: Deal): Record<string, unknown> {
     currency: deal.currency,
     ownerId: deal.ownerId,
   };
-}
-
-export function userActor(user: User): EventActor {
-  return { type: 'user', id: user.id, name: user.name };
-}
-
-export function newEvent(
-  dealId: string,
-  type: string,
-  data: Record<string, unknown>,
-  actor: EventActor,
-  clock = systemClock(),
-): DealEvent {
-  return { id: clock.newId(), dealId, at: clock.now, actor, type, data };
 }
 
 async function pipelineFor(id: string | undefined, path: string): Promise<Pipeline> {
@@ -143,7 +126,7 @@ async function mutate(
   ifMatch: number | undefined,
   change: (deal: Deal, pipeline: Pipeline) => Promise<{ deal: Deal; events: DealEvent[] }>,
 ): Promise<Deal> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const current = await getDealFor(id, user);
     if (ifMatch !== undefined && current.version !== ifMatch) {
       throw new PreconditionFailedError(`the deal is at version ${current.version}, not ${ifMatch}`, {
@@ -152,24 +135,24 @@ async function mutate(
     }
     const pipeline = await getPipeline(current.pipelineId);
     const { deal, events } = await change(current, pipeline);
-    if (events.length === 0) return current;
+    if (events.length === 0) return done(current);
     const next = { ...deal, version: current.version + 1 };
     try {
       await saveDeal(current, next, events);
-      return next;
+      return done(next);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       if (ifMatch !== undefined) throw new PreconditionFailedError('the deal changed in the meantime', {});
-      if (attempt >= MAX_ATTEMPTS) throw error;
-      // Jitter, so writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      return lostRace(error);
     }
-  }
+  });
 }
 
 function updatedEvent(before: Deal, after: Deal, user: User): DealEvent[] {
   const changes = diff(before, after, TRACKED_FIELDS);
-  return changes.length > 0 ? [newEvent(after.id, 'deal.updated', { changes }, userActor(user))] : [];
+  return changes.length > 0
+    ? [newEvent(after.id, 'deal.updated', { changes }, userActor(user), systemClock())]
+    : [];
 }
 
 export function updateDeal(id: string, patch: DealPatch, user: User, ifMatch?: number): Promise<Deal> {
@@ -183,37 +166,9 @@ export function updateDeal(id: string, patch: DealPatch, user: User, ifMatch?: n
   });
 }
 
-/**
- * A stage move as data: the deal after it (next version) and its `deal.stage_changed` event, or
- * no events when the deal is already there. Quote transitions write it in their own transaction.
- */
-export function planStageMove(
-  deal: Deal,
-  move: StageMove,
-  pipeline: Pipeline,
-  actor: EventActor,
-  clock = systemClock(),
-): { deal: Deal; events: DealEvent[] } {
-  if (move.stageId === deal.stageId && move.lossReason === deal.lossReason) return { deal, events: [] };
-  const { deal: next, from, to } = moveToStage(deal, move, pipeline, clock.now);
-  const event = newEvent(
-    deal.id,
-    'deal.stage_changed',
-    {
-      from: from ? { id: from.id, name: stageName(from, 'en'), kind: from.kind } : { id: deal.stageId },
-      to: { id: to.id, name: stageName(to, 'en'), kind: to.kind },
-      status: { from: deal.status, to: next.status },
-      ...(next.lossReason ? { lossReason: next.lossReason } : {}),
-    },
-    actor,
-    clock,
-  );
-  return { deal: { ...next, version: deal.version + 1 }, events: [event] };
-}
-
 export function moveDealStage(id: string, move: StageMove, user: User): Promise<Deal> {
   return mutate(id, user, undefined, async (deal, pipeline) =>
-    planStageMove(deal, move, pipeline, userActor(user)),
+    planStageMove(deal, move, pipeline, userActor(user), systemClock()),
   );
 }
 
@@ -240,7 +195,7 @@ export async function dealTimeline(
 
 export async function commentOnDeal(id: string, text: string, user: User): Promise<DealEvent> {
   await getDealFor(id, user);
-  const event = newEvent(id, 'deal.comment', { text }, userActor(user));
+  const event = newEvent(id, 'deal.comment', { text }, userActor(user), systemClock());
   await addEvent(event);
   return event;
 }
@@ -273,6 +228,8 @@ export async function listDeals(query: DealListQuery, user: User): Promise<Page<
     (query.status === undefined || deal.status === query.status) &&
     (query.minAmount === undefined || deal.amount >= query.minAmount) &&
     (query.maxAmount === undefined || deal.amount <= query.maxAmount) &&
+    (query.contactId === undefined || deal.contactId === query.contactId) &&
+    (query.companyId === undefined || deal.companyId === query.companyId) &&
     (q === undefined || searchText(deal).includes(q));
   return queryDeals(
     sources,

@@ -1,31 +1,34 @@
 import { linkKey } from '#config/link-key';
-import { findStage } from '#domain/pipelines';
-import { assertMove } from '#domain/quotes';
+import type { User } from '#contracts/actor';
+import { userActor } from '#domain/events';
 import { hashToken, newToken, sealToken } from '#domain/tokens';
-import type { User } from '#http/auth';
-import { renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
-import type { Deal, DealEvent } from '#schemas/deals';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
-import { VersionConflictError } from '#store/deals';
 import { putDocument } from '#store/objects';
-import { saveQuote } from '#store/quotes';
 import { rememberUser } from '#store/users';
-import { systemClock } from './clock.ts';
-import { newEvent, planStageMove, userActor } from './deals.ts';
-import { getPipeline } from './pipelines.ts';
 import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
+import { transitionQuote } from './transitions.ts';
 
 /** Quote documents (PDF) and sending: the use cases that need the PDF renderer. */
 
-const MAX_ATTEMPTS = 5;
+/**
+ * The PDF renderer (pdfkit, fontkit, the layout) loads with the first PDF, not at cold start: the
+ * routes and stream records that never make a PDF (notify's notices) do not pay for it. In a bundle,
+ * esbuild keeps it in the same file but runs its modules only on this import.
+ */
+let loading: Promise<typeof import('#render/pdf')> | undefined;
+function pdfRenderer(): Promise<typeof import('#render/pdf')> {
+  loading ??= import('#render/pdf');
+  return loading;
+}
 
 /**
  * Renders the PDF of a quote (deterministic: byte-identical for the same quote and templates). Used
  * for drafts and once at sending; a sent quote's PDF is the stored file (services/evidence).
  */
-export function quotePdf(quote: Quote): Promise<Buffer> {
+export async function quotePdf(quote: Quote): Promise<Buffer> {
+  const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote));
 }
 
@@ -44,74 +47,51 @@ export async function sendQuote(
   user: User,
 ): Promise<{ url: string; status: Quote['status'] }> {
   await rememberUser(user);
-  for (let attempt = 1; ; attempt++) {
-    const { quote, deal } = await getQuoteFor(id, user);
-    assertMove(quote.status, 'sent', 'sent');
-    const clock = systemClock();
-    const template = getTemplate(quote.templateId);
-    const { logo: _logo, ...seller } = template.seller;
-    const sent: Quote = {
-      ...quote,
-      status: 'sent',
-      sentAt: clock.now,
-      sentBy: { id: user.id, name: user.name, email: user.email },
-      updatedAt: clock.now,
-      seller,
-    };
-    // Rendered once and stored under its SHA-256 before the transaction: a lost race leaves an
-    // unreferenced (never issued) object at worst, and a retry stores the same key again.
-    sent.documentHash = await putDocument(await quotePdf(sent), { quote: quote.id, kind: 'quote' });
-    const token = newToken();
-    const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
-    const events: DealEvent[] = [
-      newEvent(
-        deal.id,
-        'quote.sent',
-        {
-          quoteId: quote.id,
-          number: quote.number,
-          version: quote.version,
+  return transitionQuote({
+    action: 'send',
+    actor: userActor(user),
+    read: () => getQuoteFor(id, user),
+    build: async ({ quote }, clock) => {
+      const { logo: _logo, ...seller } = getTemplate(quote.templateId).seller;
+      const sent: Quote = {
+        ...quote,
+        status: 'sent',
+        sentAt: clock.now,
+        sentBy: { id: user.id, name: user.name, email: user.email },
+        updatedAt: clock.now,
+        seller,
+      };
+      // Rendered once and stored under its SHA-256 before the transaction: a lost race leaves an
+      // unreferenced (never issued) object at worst, and a retry stores the same key again.
+      sent.documentHash = await putDocument(await quotePdf(sent), { quote: quote.id, kind: 'quote' });
+      const token = newToken();
+      // Sealed for the outbox, and kept beside the quote while it waits for the customer (resend).
+      const sealedToken = sealToken(token, await linkKey());
+      const to = input.channel === 'email' ? (input.to ?? quote.recipient.email) : undefined;
+      return {
+        quote: sent,
+        data: {
           channel: input.channel,
           documentHash: sent.documentHash,
           ...(to ? { to } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
           ...(input.message ? { message: input.message } : {}),
-          ...(input.channel === 'email' ? { sealedToken: sealToken(token, await linkKey()) } : {}),
+          ...(input.channel === 'email' ? { sealedToken } : {}),
         },
-        userActor(user),
-        clock,
-      ),
-    ];
-    const pipeline = await getPipeline(deal.pipelineId);
-    const target = pipeline.onQuoteSent ? findStage(pipeline, pipeline.onQuoteSent) : undefined;
-    let dealMove: { before: Deal; after: Deal } | undefined;
-    if (target && deal.status === 'open' && deal.stageId !== target.id) {
-      const moved = planStageMove(deal, { stageId: target.id }, pipeline, userActor(user), clock);
-      dealMove = { before: deal, after: moved.deal };
-      events.push(...moved.events);
-    }
-    try {
-      await saveQuote({
-        before: quote,
-        after: sent,
-        events,
-        ...(dealMove ? { deal: dealMove } : {}),
-        link: { tokenHash: hashToken(token), createdAt: clock.now },
+        link: { tokenHash: hashToken(token), createdAt: clock.now, sealedToken },
         documents: [
           {
             sha256: sent.documentHash,
             kind: 'quote',
             quoteId: quote.id,
-            dealId: deal.id,
+            dealId: quote.dealId,
             issuedAt: clock.now,
           },
         ],
-      });
-      return { url: quoteUrl(token), status: sent.status };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+        result: { url: quoteUrl(token), status: sent.status },
+      };
+    },
+  });
 }
 
 export function signedFileName(quote: Quote): string {

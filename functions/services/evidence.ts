@@ -2,6 +2,10 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { getStringFromEnv } from '#config/env';
 import { type ChainReport, isChained, verifyChain } from '#domain/chain';
+import { certificateSubject, fromPem } from '#evidence/certificate';
+import { KmsSigner } from '#evidence/kms-signer';
+import { appendPages, sealPdf } from '#evidence/seal';
+import { loadLocalSigner, type SealSigner } from '#evidence/signer';
 import { renderCertificatePdf } from '#render/pdf';
 import { DEFAULT_TEMPLATE_ID, getTemplate } from '#render/templates';
 import type { DealEvent } from '#schemas/deals';
@@ -9,10 +13,6 @@ import type { Quote } from '#schemas/quotes';
 import { listEvents } from '#store/deals';
 import { getDocument, putDocument } from '#store/objects';
 import { getQuoteAt, recordSignedCopy } from '#store/quotes';
-import { certificateSubject, fromPem } from '../evidence/certificate.ts';
-import { KmsSigner } from '../evidence/kms-signer.ts';
-import { appendPages, sealPdf } from '../evidence/seal.ts';
-import { loadLocalSigner, type SealSigner } from '../evidence/signer.ts';
 import { publicBaseUrl, viewOf } from './quotes.ts';
 
 /**
@@ -184,11 +184,7 @@ export async function buildSignedCopy(
 export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
   if (!quote.documentHash) throw new MissingDocumentError(`quote ${quote.id} has not been sent`);
   const { zipSync, strToU8 } = await import('fflate');
-  const {
-    certificateSubject: subjectOf,
-    sealCertificatesOf,
-    toPem,
-  } = await import('../evidence/certificate.ts');
+  const { certificateSubject: subjectOf, sealCertificatesOf, toPem } = await import('#evidence/certificate');
   const signed = quote;
   const base = `${quote.number}-v${quote.version}`;
   const events = (await dealEvents(quote.dealId)).filter((e) => isChained(e, quote.id));

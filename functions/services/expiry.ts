@@ -1,66 +1,40 @@
-import { findStage } from '#domain/pipelines';
-import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
-import type { Deal } from '#schemas/deals';
-import type { Quote } from '#schemas/quotes';
-import { getDeal, VersionConflictError } from '#store/deals';
-import { getQuoteAt, quotesPastValidity, saveQuote } from '#store/quotes';
+import { NotFoundError } from '#domain/errors';
+import { systemActor } from '#domain/events';
+import { AWAITING_CUSTOMER, isPastValidity } from '#domain/quotes';
+import { getDeal } from '#store/deals';
+import { getQuoteAt, quotesPastValidity } from '#store/quotes';
 import { systemClock } from './clock.ts';
-import { newEvent, planStageMove } from './deals.ts';
-import { getPipeline } from './pipelines.ts';
+import { transitionQuote } from './transitions.ts';
 
 const BATCH = 100;
-const MAX_ATTEMPTS = 3;
 
-/** Expires one quote: status `expired`, deal to `onQuoteExpired` when the pipeline sets one, `quote.expired`. */
-async function expireOne(dealId: string, quoteId: string): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    const [quote, deal] = await Promise.all([getQuoteAt(dealId, quoteId), getDeal(dealId)]);
-    if (!quote || !deal || !AWAITING_CUSTOMER.includes(quote.status)) return false;
-    const clock = systemClock();
-    if (quote.validUntil >= clock.now.slice(0, 10)) return false;
-    const actor = { type: 'system' as const, name: 'expiry' };
-    const expired: Quote = { ...quote, status: 'expired', updatedAt: clock.now };
-    const pipeline = await getPipeline(deal.pipelineId);
-    const target = pipeline.onQuoteExpired ? findStage(pipeline, pipeline.onQuoteExpired) : undefined;
-    let move: { before: Deal; after: Deal } | undefined;
-    const events = [
-      newEvent(
-        deal.id,
-        'quote.expired',
-        { quoteId, number: quote.number, version: quote.version, validUntil: quote.validUntil },
-        actor,
-        clock,
-      ),
-    ];
-    if (target && deal.status === 'open') {
-      const lossReason = target.kind === 'lost' ? 'expired' : undefined;
-      const planned = planStageMove(
-        deal,
-        { stageId: target.id, ...(lossReason ? { lossReason } : {}) },
-        pipeline,
-        actor,
-        clock,
-      );
-      if (planned.events.length > 0) {
-        move = { before: deal, after: planned.deal };
-        events.push(...planned.events);
-      }
-    }
-    try {
-      await saveQuote({
-        before: quote,
-        after: expired,
-        from: AWAITING_CUSTOMER,
-        events,
-        ...(move ? { deal: move } : {}),
-      });
-      return true;
-    } catch (error) {
-      // The customer acted meanwhile: nothing to expire.
-      if (error instanceof QuoteStateError) return false;
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+/**
+ * Expires one quote: status `expired`, deal to `onQuoteExpired` when the pipeline sets one (while
+ * the deal is open), `quote.expired`. False when there is nothing to expire (any more).
+ */
+function expireOne(dealId: string, quoteId: string): Promise<boolean> {
+  return transitionQuote({
+    action: 'expire',
+    actor: systemActor('expiry'),
+    read: async () => {
+      const [quote, deal] = await Promise.all([getQuoteAt(dealId, quoteId), getDeal(dealId)]);
+      if (!quote || !deal) throw new NotFoundError(`no quote ${quoteId}`);
+      return { quote, deal };
+    },
+    settle: ({ quote }, now) =>
+      AWAITING_CUSTOMER.includes(quote.status) && isPastValidity(quote, now) ? undefined : false,
+    build: ({ quote }, clock) => ({
+      quote: { ...quote, status: 'expired', updatedAt: clock.now },
+      data: { validUntil: quote.validUntil },
+      lossReason: 'expired',
+      result: true,
+    }),
+    // The customer acted meanwhile: nothing to expire.
+    onStateConflict: () => false,
+  }).catch((error) => {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  });
 }
 
 /**

@@ -22,8 +22,9 @@
  * transaction conditional on the version read, with its `deal.updated` / `deal.stage_changed`
  * events (reps may be editing the same deals); a row that changes nothing writes nothing.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { getNumberFromEnv, getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
+import { currencyDigits } from '#contracts/currency';
 import { CsvSyntaxError, parseCsv } from '#domain/csv';
 import {
   applyPatch,
@@ -31,6 +32,7 @@ import {
   type Clock,
   canAccess,
   diff,
+  EDITABLE_FIELDS,
   fold,
   TRACKED_FIELDS,
 } from '#domain/deals';
@@ -41,6 +43,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '#domain/errors';
+import { newEvent, planStageMove, userActor } from '#domain/events';
 import {
   type ColumnMap,
   type ImportField,
@@ -52,27 +55,37 @@ import {
   type RawRow,
   readRow,
 } from '#domain/imports';
-import type { User } from '#http/auth';
-import { currencyDigits } from '#render/i18n';
 import type { ImportResult } from '#schemas/csv';
 import { type Deal, type DealEvent, DealInput, DealPatch } from '#schemas/deals';
 import type { Pipeline, Stage } from '#schemas/pipelines';
-import { batchGetItems, batchPutItems, ThrottledError } from '#store/batch';
-import { dealWriteItems, eventItem, getDeal } from '#store/deals';
+import { ThrottledError } from '#store/batch';
+import { getDeal } from '#store/deals';
 import { acquireImportLease, releaseImportLease } from '#store/import-lock';
-import { put, type TransactItem, toResource, transact } from '#store/items';
-import { keys } from '#store/keys';
+import {
+  batchWriteNewDeals,
+  changedDealItems,
+  claimLookup,
+  externalIdLookup,
+  newDealItems,
+  onlyPuts,
+  packTransactions,
+  readImportState,
+  TransactionConflictError,
+  transactImport,
+} from '#store/imports';
+import type { TransactItem } from '#store/items';
 import { rememberUser } from '#store/users';
 import { newId, systemClock } from './clock.ts';
-import { dealCreatedData, newEvent, planStageMove, userActor } from './deals.ts';
+import { dealCreatedData } from './deals.ts';
 import { mapWithLimit } from './limit.ts';
+import { countImport } from './metrics.ts';
 import { defaultPipelineId, listPipelines } from './pipelines.ts';
+import { done, lostRace, retryOnConflict } from './retry.ts';
 
 /** The most rows one import takes; a larger file is refused (413): split it. */
 export const MAX_IMPORT_ROWS = 10_000;
 /** Transactions, or groups of batch-written deals, in flight while writing. */
 const WRITE_CONCURRENCY = 8;
-const MAX_TRANSACTION_ITEMS = 100;
 /** New deals per group of batch writes (lookups, then events, then deals). */
 const BATCH_DEALS = 25;
 /**
@@ -90,7 +103,6 @@ function writeBudgetMs(): number {
 }
 
 /** How often an update re-reads its deal after someone else changed it during the import. */
-const MAX_UPDATE_ATTEMPTS = 3;
 
 type Problem = { column: string; message: string };
 
@@ -329,14 +341,6 @@ function zodProblems(ctx: Context, issues: { path: PropertyKey[]; message: strin
 // ---------------------------------------------------------------------------------------------
 // Planning
 
-function lookupItem(externalId: string, dealId: string, now: string): Record<string, unknown> {
-  return { ...keys.externalId(externalId), entity: 'ExternalId', externalId, dealId, createdAt: now };
-}
-
-/** A lookup in a transaction: only if that externalId is not taken. */
-const claim = (lookup: Record<string, unknown>): TransactItem =>
-  put(lookup, { expression: 'attribute_not_exists(PK)' });
-
 const withoutUndefined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -389,33 +393,21 @@ function planCreate(ctx: Context, row: RawRow, externalId: string, recordedId?: 
     kind: 'create',
     row,
     deal,
-    items: [...dealWriteItems(undefined, deal, []), put(eventItem(event))],
-    ...(recordedId === undefined ? { lookup: lookupItem(externalId, deal.id, ctx.clock.now) } : {}),
+    items: newDealItems(deal, event),
+    ...(recordedId === undefined ? { lookup: externalIdLookup(externalId, deal.id, ctx.clock.now) } : {}),
   };
 }
 
-const PATCHED = [
-  'name',
-  'ownerId',
-  'currency',
-  'amount',
-  'probability',
-  'closeDate',
-  'contactId',
-  'companyId',
-  'source',
-  'competitor',
-  'nextStep',
-  'forecast',
-  'lossReason',
-  'winLossNote',
-  'description',
-] as const;
+/** What a row patches directly: the editable fields, but the observers (a list, compared as a set). */
+const PATCHED = EDITABLE_FIELDS.filter((f) => f !== 'observerIds');
 
 function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | undefined): Plan {
   if (!canAccess(before, ctx.user)) {
-    const field = row.values.externalId !== undefined ? 'externalId' : 'id';
-    fail(ctx, field, 'belongs to a deal you cannot change');
+    // By id, another rep's deal is answered exactly as an unknown one (the API's 404 rule): the
+    // file must not tell whether it exists. An external id that another rep's import used cannot
+    // be reused, and says no more than that.
+    if (row.values.id !== undefined) fail(ctx, 'id', unknownDeal(row.values.id));
+    fail(ctx, 'externalId', 'is already used by another import: choose another');
   }
   const pipeline = ctx.pipelines.find((p) => p.id === before.pipelineId);
   if (!pipeline) fail(ctx, 'pipeline', `the deal's pipeline ${before.pipelineId} no longer exists`);
@@ -496,6 +488,8 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
   };
 }
 
+const unknownDeal = (id: string) => `no deal "${id}" (leave id empty to create deals)`;
+
 function planRow(ctx: Context, row: RawRow): Plan {
   try {
     const externalId = row.values.externalId;
@@ -505,7 +499,7 @@ function planRow(ctx: Context, row: RawRow): Plan {
       if (known !== undefined && known !== id)
         fail(ctx, 'externalId', `already imported as deal ${known}, not ${id}`);
       const deal = ctx.deals.get(id);
-      if (!deal) fail(ctx, 'id', `no deal "${id}" (leave id empty to create deals)`);
+      if (!deal) fail(ctx, 'id', unknownDeal(id));
       return planUpdate(
         ctx,
         row,
@@ -554,7 +548,6 @@ function duplicates(ctx: Context, rows: readonly RawRow[]): Map<RawRow, Problem[
 }
 
 /** What the import plans from must be what is written now: strongly consistent reads. */
-const CONSISTENT = { consistent: true };
 
 async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]): Promise<Context> {
   const pipelines: Pipeline[] = [];
@@ -568,30 +561,15 @@ async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]):
   const defaultPipeline = pipelines.find((p) => p.id === defaultId);
   if (!defaultPipeline) throw new Error('the default pipeline is missing');
 
-  const externalIds = rows.flatMap((r) => (r.values.externalId !== undefined ? [r.values.externalId] : []));
-  const [externalItems, contacts, companies] = await Promise.all([
-    batchGetItems(
-      externalIds.map((id) => keys.externalId(id)),
-      CONSISTENT,
-    ),
-    batchGetItems(
-      rows.flatMap((r) => (r.values.contactId ? [keys.record('Contact', r.values.contactId)] : [])),
-      CONSISTENT,
-    ),
-    batchGetItems(
-      rows.flatMap((r) => (r.values.companyId ? [keys.record('Company', r.values.companyId)] : [])),
-      CONSISTENT,
-    ),
-  ]);
-  const externals = new Map(externalItems.map((i) => [String(i.externalId), String(i.dealId)]));
-  const dealIds = [
-    ...rows.flatMap((r) => (r.values.id !== undefined ? [r.values.id] : [])),
-    ...externals.values(),
-  ];
-  const dealItems = await batchGetItems(
-    dealIds.map((id) => keys.deal(id)),
-    CONSISTENT,
-  );
+  const state = await readImportState({
+    externalIds: rows.flatMap((r) => (r.values.externalId !== undefined ? [r.values.externalId] : [])),
+    contactIds: rows.flatMap((r) => (r.values.contactId ? [r.values.contactId] : [])),
+    companyIds: rows.flatMap((r) => (r.values.companyId ? [r.values.companyId] : [])),
+    dealIds: (externals) => [
+      ...rows.flatMap((r) => (r.values.id !== undefined ? [r.values.id] : [])),
+      ...externals.values(),
+    ],
+  });
   return {
     user,
     clock: systemClock(),
@@ -599,72 +577,29 @@ async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]):
     pipelines,
     defaultPipeline,
     defaultCurrency: getStringFromEnv('DEFAULT_CURRENCY', 'EUR'),
-    externals,
-    deals: new Map(dealItems.map((i) => [String(i.id), toResource<Deal>(i)])),
-    contacts: new Map(contacts.map((i) => [String(i.id), i])),
-    companies: new Map(companies.map((i) => [String(i.id), i])),
+    ...state,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-const itemKey = (item: TransactItem): string => {
-  const key = item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
-  return `${String(key.PK)}\u0000${String(key.SK)}`;
-};
-
 type Create = Extract<Plan, { kind: 'create' }>;
 
-/** A creation that only puts items can go in batch writes; one that bumps a won counter cannot. */
-const batchable = (plan: Create) => plan.items.every((item) => item.Put !== undefined);
-
 /** A transactional creation: its items and, last, the claim of its externalId. */
-const transactionItems = (plan: Create) => (plan.lookup ? [...plan.items, claim(plan.lookup)] : plan.items);
+const transactionItems = (plan: Create) =>
+  plan.lookup ? [...plan.items, claimLookup(plan.lookup)] : plan.items;
 
-/**
- * Packs plans into transactions of at most 100 items. A transaction may not touch an item twice,
- * so a plan that shares an item with the current pack (two won deals of one contact both bump its
- * counter) starts a new one.
- */
-function pack<P>(plans: readonly P[], itemsOf: (plan: P) => TransactItem[]): P[][] {
-  const packs: P[][] = [];
-  let current: P[] = [];
-  let size = 0;
-  let touched = new Set<string>();
-  for (const plan of plans) {
-    const items = itemsOf(plan);
-    const itemKeys = items.map(itemKey);
-    if (
-      current.length > 0 &&
-      (size + items.length > MAX_TRANSACTION_ITEMS || itemKeys.some((k) => touched.has(k)))
-    ) {
-      packs.push(current);
-      current = [];
-      size = 0;
-      touched = new Set();
-    }
-    current.push(plan);
-    size += items.length;
-    for (const k of itemKeys) touched.add(k);
-  }
-  if (current.length > 0) packs.push(current);
-  return packs;
-}
-
-/** `transact`, retried a few times when it collided with another transaction on a shared item. */
-async function transactRetrying(items: TransactItem[]) {
-  for (let attempt = 1; ; attempt++) {
+/** A transaction, tried again (under the one retry policy) when it collided with another one. */
+function transactRetrying(items: TransactItem[]) {
+  return retryOnConflict(async () => {
     try {
-      return await transact(items);
+      return done(await transactImport(items));
     } catch (error) {
-      const conflict =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-      if (!conflict || attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+      if (error instanceof TransactionConflictError) return lostRace(error);
+      throw error;
     }
-  }
+  });
 }
 
 type Outcome =
@@ -677,11 +612,8 @@ type Outcome =
  * next import finishes them.
  */
 async function writeBatch(group: Create[]): Promise<Outcome[]> {
-  const puts = group.flatMap((plan) => plan.items.flatMap((item) => (item.Put?.Item ? [item.Put.Item] : [])));
   try {
-    await batchPutItems(group.flatMap((plan) => (plan.lookup ? [plan.lookup] : [])));
-    await batchPutItems(puts.filter((item) => item.entity !== 'Deal'));
-    await batchPutItems(puts.filter((item) => item.entity === 'Deal'));
+    await batchWriteNewDeals(group);
   } catch (error) {
     if (!(error instanceof ThrottledError)) throw error;
     return group.map((plan) => ({ row: plan.row, result: 'postponed' }));
@@ -718,13 +650,13 @@ async function writeTransaction(ctx: Context, group: Create[]): Promise<Outcome[
 }
 
 async function writeCreates(ctx: Context, plans: Create[], deadline: number): Promise<Outcome[]> {
-  const batched = plans.filter(batchable);
+  const batched = plans.filter((plan) => onlyPuts(plan.items));
   const groups: { batch: boolean; plans: Create[] }[] = [];
   for (let i = 0; i < batched.length; i += BATCH_DEALS) {
     groups.push({ batch: true, plans: batched.slice(i, i + BATCH_DEALS) });
   }
-  for (const group of pack(
-    plans.filter((plan) => !batchable(plan)),
+  for (const group of packTransactions(
+    plans.filter((plan) => !onlyPuts(plan.items)),
     transactionItems,
   )) {
     groups.push({ batch: false, plans: group });
@@ -739,9 +671,8 @@ async function writeCreates(ctx: Context, plans: Create[], deadline: number): Pr
 type Update = Extract<Plan, { kind: 'update' }>;
 
 function updateItems(ctx: Context, plan: Update): TransactItem[] {
-  const items = plan.events.length > 0 ? dealWriteItems(plan.before, plan.after, plan.events) : [];
-  if (plan.attach) items.push(claim(lookupItem(plan.attach, plan.before.id, ctx.clock.now)));
-  return items;
+  const attach = plan.attach ? externalIdLookup(plan.attach, plan.before.id, ctx.clock.now) : undefined;
+  return changedDealItems(plan.before, plan.after, plan.events, attach);
 }
 
 const updated = (plan: Update): Outcome => ({
@@ -749,31 +680,39 @@ const updated = (plan: Update): Outcome => ({
   result: plan.events.length > 0 ? 'updated' : 'unchanged',
 });
 
+/** A deal that kept changing under the import (the retry policy ran out). */
+class DealKeptChangingError extends ConflictError {}
+
 /** One update alone, re-reading and re-planning its deal when someone changed it meanwhile. */
 async function writeUpdate(ctx: Context, plan: Update): Promise<Outcome> {
+  const changed: Outcome = {
+    row: plan.row,
+    problems: [{ column: 'row', message: 'the deal changed during the import: import the file again' }],
+  };
   let current = plan;
-  for (let attempt = 1; ; attempt++) {
-    const items = updateItems(ctx, current);
-    const result = await transactRetrying(items);
-    if (result.ok) return updated(current);
-    if (current.attach && result.failed.includes(items.length - 1)) {
-      return {
-        row: plan.row,
-        problems: [{ column: label(ctx, 'externalId'), message: 'is already used by another deal' }],
-      };
-    }
-    const fresh = await getDeal(current.before.id);
-    if (!fresh || attempt >= MAX_UPDATE_ATTEMPTS) {
-      return {
-        row: plan.row,
-        problems: [{ column: 'row', message: 'the deal changed during the import: import the file again' }],
-      };
-    }
-    const replanned = planUpdate({ ...ctx, clock: systemClock() }, plan.row, fresh, current.attach);
-    if (replanned.kind === 'unchanged') return { row: plan.row, result: 'unchanged' };
-    if (replanned.kind !== 'update')
-      return { row: plan.row, problems: replanned.kind === 'reject' ? replanned.problems : [] };
-    current = replanned;
+  try {
+    return await retryOnConflict<Outcome>(async () => {
+      const items = updateItems(ctx, current);
+      const result = await transactRetrying(items);
+      if (result.ok) return done(updated(current));
+      if (current.attach && result.failed.includes(items.length - 1)) {
+        return done({
+          row: plan.row,
+          problems: [{ column: label(ctx, 'externalId'), message: 'is already used by another deal' }],
+        });
+      }
+      const fresh = await getDeal(current.before.id);
+      if (!fresh) return done(changed);
+      const replanned = planUpdate({ ...ctx, clock: systemClock() }, plan.row, fresh, current.attach);
+      if (replanned.kind === 'unchanged') return done({ row: plan.row, result: 'unchanged' });
+      if (replanned.kind !== 'update')
+        return done({ row: plan.row, problems: replanned.kind === 'reject' ? replanned.problems : [] });
+      current = replanned;
+      return lostRace(new DealKeptChangingError('the deal changed during the import'));
+    });
+  } catch (error) {
+    if (error instanceof DealKeptChangingError) return changed;
+    throw error;
   }
 }
 
@@ -782,7 +721,7 @@ async function writeUpdate(ctx: Context, plan: Update): Promise<Outcome> {
  * editing them). A pack that fails a condition goes again one deal at a time.
  */
 async function writeUpdates(ctx: Context, plans: Update[], deadline: number): Promise<Outcome[]> {
-  const packs = pack(plans, (plan) => updateItems(ctx, plan));
+  const packs = packTransactions(plans, (plan) => updateItems(ctx, plan));
   const outcomes = await mapWithLimit(packs, WRITE_CONCURRENCY, async (group): Promise<Outcome[]> => {
     if (Date.now() > deadline) return group.map((p) => ({ row: p.row, result: 'postponed' }));
     if (group.length > 1) {
@@ -809,14 +748,16 @@ export async function importDeals(
   // writes: no other import can create the same externalIds meanwhile.
   const lease = await takeLease(user);
   try {
-    return await planAndWrite(user, map, rows, { dryRun: false, deadline });
+    const result = await planAndWrite(user, map, rows, { dryRun: false, deadline });
+    countImport(result);
+    return result;
   } finally {
     await releaseImportLease(lease);
   }
 }
 
-async function takeLease(user: User): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
+function takeLease(user: User): Promise<string> {
+  return retryOnConflict(async () => {
     const now = new Date();
     const id = newId();
     const taken = await acquireImportLease({
@@ -826,15 +767,16 @@ async function takeLease(user: User): Promise<string> {
       startedAt: now.toISOString(),
       until: new Date(now.getTime() + LEASE_MS).toISOString(),
     });
-    if (taken.ok) return id;
-    // Released between the write and the read: try again.
-    if (!taken.holder && attempt < 3) continue;
+    if (taken.ok) return done(id);
     const since = taken.holder?.startedAt ?? now.toISOString();
-    throw new ConflictError(
+    const busy = new ConflictError(
       `another import is running (started by ${taken.holder?.holderName ?? 'someone'} at ${since}): send this file again when it has finished`,
       { startedAt: since, ...(taken.holder ? { startedBy: taken.holder.holderId } : {}) },
     );
-  }
+    // Released between the write and the read: try again.
+    if (!taken.holder) return lostRace(busy);
+    throw busy;
+  });
 }
 
 async function planAndWrite(

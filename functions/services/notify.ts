@@ -1,6 +1,9 @@
 import { getStringFromEnv } from '#config/env';
 import { linkKey } from '#config/link-key';
 import { logger } from '#config/logger';
+import { isOutboxEvent, OUTBOX_TYPES } from '#contracts/streams';
+import { newEvent, systemActor } from '#domain/events';
+import { isServiceFailure } from '#domain/retry';
 import { unsealToken } from '#domain/tokens';
 import type { Attachment } from '#mail/mime';
 import { sendMail } from '#mail/ses';
@@ -9,26 +12,59 @@ import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
 import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
-import { getUserProfile } from '#store/users';
-import { isOutboxEvent, OUTBOX_TYPES } from '../notify/filter.ts';
-import { newEvent } from './deals.ts';
+import { getWork, type NewWork, scheduleWork } from '#store/work';
+import { newId } from './clock.ts';
 import { pdfFileName, signedFileName } from './documents.ts';
 import { customerPdf, storedQuotePdf } from './evidence.ts';
-import { publicBaseUrl, quoteUrl, viewOf } from './quotes.ts';
+import { countEmail } from './metrics.ts';
+import { publicBaseUrl, quoteUrl, repOf, viewOf } from './quotes.ts';
+import { defineWorkKind, runWorkItems } from './work.ts';
 
 /**
- * The outbox consumer's work: each outbox event becomes the emails it calls for. An email that
- * went out is remembered on the event, so a retried event never sends it twice; after
- * MAX_ATTEMPTS failed tries the event is closed with `email.failed` on the timeline. A failed
- * send never undoes the action that caused it.
+ * The outbox consumer's work. Each outbox event becomes one scheduled delivery per email it calls
+ * for (quote to the customer, signed copy, notices to the rep), each tried on its own: one that
+ * cannot be built or sent never holds back the others. A delivery that fails for a reason that can
+ * pass is retried for 24 hours (services/work.ts); a refused one, or the end of that window, is
+ * `email.failed` on the timeline and a notice to the rep. A failed send never undoes the action.
  */
 
-export const MAX_ATTEMPTS = 3;
+export const EMAIL_WORK = 'email';
 
-interface Outgoing {
-  kind: string;
+type MailKind = 'quote' | 'signed-copy' | 'notice';
+
+export interface EmailPayload {
+  mail: MailKind;
+  notice?: NoticeKind;
+  dealId: string;
+  quoteId: string;
+  /** The event that called for it, and its type. */
+  cause: string;
+  causeType: string;
   to: { name?: string; email: string };
-  build: () => Promise<{ subject: string; html: string; text: string; attachments?: Attachment[] }>;
+  /** The customer's link token, sealed with the link key; dropped once the email is finished. */
+  sealedToken?: string;
+  /** The rep's own subject and message (quote email). */
+  subject?: string;
+  message?: string;
+  /** Notices: when it happened and what the customer said. */
+  at?: string;
+  signerName?: string;
+  reason?: string;
+  customerMessage?: string;
+  /** `email_failed` notices: the address that did not get the email. */
+  failedTo?: string;
+  /** `signed` notices: the signed copy's delivery, to say when the copy could not be built. */
+  copyWork?: string;
+  /** A customer's answer on a deal already closed: the deal stayed as the rep left it. */
+  dealStays?: 'won' | 'lost';
+}
+
+/** The email could not be built (a document that cannot render, a damaged token): never retried. */
+export class EmailBuildError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmailBuildError';
+  }
 }
 
 const NOTICE_BY_TYPE: Record<string, NoticeKind> = {
@@ -39,88 +75,69 @@ const NOTICE_BY_TYPE: Record<string, NoticeKind> = {
   'quote.expired': 'expired',
 };
 
+/** The `kind` recorded on email.sent / email.failed: quote, signed-copy, notice-<kind>. */
+export function mailKind(payload: Pick<EmailPayload, 'mail' | 'notice'>): string {
+  return payload.mail === 'notice' ? `notice-${payload.notice}` : payload.mail;
+}
+
 function repUrl(dealId: string): string {
   const base = process.env.REP_APP_URL || publicBaseUrl();
   return `${base.replace(/\/+$/, '')}/deals/${dealId}`;
 }
 
-async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
-  const data = event.data as Record<string, unknown>;
-  const list: Outgoing[] = [];
-  const view = () => viewOf(quote);
-  const sealed = typeof data.sealedToken === 'string' ? data.sealedToken : undefined;
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-  if (event.type === 'quote.sent' && data.channel === 'email' && sealed) {
-    const to = typeof data.to === 'string' ? data.to : quote.recipient.email;
-    list.push({
-      kind: 'quote',
-      to: { name: quote.recipient.name, email: to },
-      build: async () => {
-        const url = quoteUrl(unsealToken(sealed, await linkKey()));
-        const email = renderQuoteEmail(view(), {
-          url,
-          ...(typeof data.subject === 'string' ? { subject: data.subject } : {}),
-          ...(typeof data.message === 'string' ? { message: data.message } : {}),
-        });
-        return {
-          ...email,
-          attachments: [
-            {
-              filename: pdfFileName(quote),
-              contentType: 'application/pdf',
-              content: await storedQuotePdf(quote),
-            },
-          ],
-        };
-      },
-    });
+/** The deliveries an outbox event calls for, in the order they are tried. */
+async function deliveriesOf(event: DealEvent, quote: Quote): Promise<NewWork<EmailPayload>[]> {
+  const data = event.data as Record<string, unknown>;
+  const base = { dealId: quote.dealId, quoteId: quote.id, cause: event.id, causeType: event.type };
+  const sealed = text(data.sealedToken);
+  const list: EmailPayload[] = [];
+
+  if ((event.type === 'quote.sent' && data.channel === 'email') || event.type === 'quote.resent') {
+    if (sealed) {
+      list.push({
+        ...base,
+        mail: 'quote',
+        to: { name: quote.recipient.name, email: text(data.to) ?? quote.recipient.email },
+        sealedToken: sealed,
+        ...(text(data.subject) ? { subject: text(data.subject) } : {}),
+        ...(text(data.message) ? { message: text(data.message) } : {}),
+      });
+    }
   }
 
+  let copyWork: string | undefined;
   if (event.type === 'quote.signed' && sealed && quote.signature) {
-    const signature = quote.signature;
-    list.push({
-      kind: 'signed-copy',
-      to: { name: signature.name, email: signature.email ?? quote.recipient.email },
-      build: async () => {
-        const url = `${quoteUrl(unsealToken(sealed, await linkKey()))}/pdf`;
-        const email = renderSignedCopyEmail(view(), {
-          url,
-          signerName: signature.name,
-          signedAt: signature.at,
-        });
-        const copy = await customerPdf(quote);
-        if (!copy.signed) throw new Error(`quote ${quote.id} is signed but has no stored signed copy`);
-        return {
-          ...email,
-          attachments: [
-            { filename: signedFileName(quote), contentType: 'application/pdf', content: copy.bytes },
-          ],
-        };
-      },
-    });
+    const copy: EmailPayload = {
+      ...base,
+      mail: 'signed-copy',
+      to: { name: quote.signature.name, email: quote.signature.email ?? quote.recipient.email },
+      sealedToken: sealed,
+    };
+    copyWork = workId(copy);
+    list.push(copy);
   }
 
   const notice = NOTICE_BY_TYPE[event.type];
   const firstViewOnly = event.type !== 'quote.viewed' || data.first === true;
   if (notice && firstViewOnly) {
-    const deal = await getDeal(quote.dealId);
-    // The owner as last seen in a token; else the rep who sent the quote.
-    const owner =
-      (deal ? await getUserProfile(deal.ownerId) : undefined) ??
-      (quote.sentBy?.email ? quote.sentBy : undefined);
-    if (owner?.email) {
+    const found = await repOf(quote, await getDeal(quote.dealId));
+    const rep = found?.email ? { name: found.name, email: found.email } : undefined;
+    if (rep) {
       list.push({
-        kind: `notice-${notice}`,
-        to: { name: owner.name, email: owner.email },
-        build: async () =>
-          renderRepNotice(view(), {
-            kind: notice,
-            at: event.at,
-            url: repUrl(quote.dealId),
-            ...(typeof data.signer === 'string' ? { signerName: data.signer } : {}),
-            ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
-            ...(typeof data.message === 'string' ? { message: data.message } : {}),
-          }),
+        ...base,
+        mail: 'notice',
+        notice,
+        to: rep,
+        at: event.at,
+        ...(text(data.signer) ? { signerName: text(data.signer) } : {}),
+        ...(text(data.reason) ? { reason: text(data.reason) } : {}),
+        ...(text(data.message) ? { customerMessage: text(data.message) } : {}),
+        ...(copyWork ? { copyWork } : {}),
+        ...(data.dealMoved === false && (data.dealStatus === 'won' || data.dealStatus === 'lost')
+          ? { dealStays: data.dealStatus }
+          : {}),
       });
     } else {
       logger.warn('no email known for the deal owner: notice skipped', {
@@ -129,75 +146,247 @@ async function outgoing(event: DealEvent, quote: Quote): Promise<Outgoing[]> {
       });
     }
   }
-  return list;
+  return list.map((payload) => ({ id: workId(payload), kind: EMAIL_WORK, payload }));
 }
 
-/** Sends what an outbox event calls for. Throws when a send failed and another try is due. */
-export async function processOutboxEvent(delivered: DealEvent): Promise<void> {
-  // The stream delivers the event as inserted; what was already sent is on the item now.
+/** One delivery per event and email kind: a replayed stream record schedules nothing twice. */
+function workId(payload: EmailPayload): string {
+  return `${payload.cause}.${mailKind(payload)}`;
+}
+
+/**
+ * Turns an outbox event into its scheduled deliveries (idempotent) and returns their ids, for the
+ * caller to try at once. The sealed token leaves the event (the timeline) for the deliveries.
+ * Throws only when the table cannot be reached, so the stream record is retried; an event that
+ * cannot be understood ends on the timeline as `email.failed` instead of blocking the stream.
+ */
+export async function planOutboxEvent(
+  delivered: DealEvent,
+  now = new Date().toISOString(),
+): Promise<string[]> {
+  // The stream delivers the event as inserted; whether it was planned already is on the item now.
   const current = await getEventItem(delivered.dealId, delivered.id);
-  if (!current || current._notifiedAt) return;
+  if (!current || current._notifiedAt) return [];
   const event = current as unknown as DealEvent;
-  const quoteId = String(event.data.quoteId ?? '');
-  const quote = quoteId ? await getQuoteAt(event.dealId, quoteId) : undefined;
-  if (!quote) {
-    await markOutbox(event.dealId, event.id, { done: true });
-    return;
-  }
-  const already = new Set((current._sentEmails as Set<string> | undefined) ?? []);
-  const from = {
-    name: quote.seller?.name ?? viewOf(quote).seller.name,
-    email: getStringFromEnv('SENDER_EMAIL'),
-  };
   try {
-    for (const mail of await outgoing(event, quote)) {
-      if (already.has(mail.kind)) continue;
-      const content = await mail.build();
-      const messageId = await sendMail({ from, to: [mail.to], ...content });
-      await markOutbox(event.dealId, event.id, { sent: mail.kind });
-      await addEvent(
-        newEvent(
-          event.dealId,
-          'email.sent',
-          {
-            kind: mail.kind,
-            to: mail.to.email,
-            quoteId: quote.id,
-            number: quote.number,
-            messageId,
-            cause: event.id,
-          },
-          { type: 'system', name: 'notify' },
-        ),
-      );
-    }
+    const quoteId = event.data?.quoteId;
+    const quote =
+      typeof quoteId === 'string' && quoteId ? await getQuoteAt(event.dealId, quoteId) : undefined;
+    if (!quote)
+      throw new EmailBuildError(`it names no quote of deal ${event.dealId} (${JSON.stringify(quoteId)})`);
+    const deliveries = await deliveriesOf(event, quote);
+    for (const work of deliveries) await scheduleWork(work as unknown as NewWork, now);
     await markOutbox(event.dealId, event.id, { done: true });
+    return deliveries.map((w) => w.id);
   } catch (error) {
-    const { attempts } = await markOutbox(event.dealId, event.id, { attempt: true });
-    logger.error('email send failed', {
-      eventId: event.id,
-      type: event.type,
-      attempts,
-      error: error as Error,
-    });
-    if (attempts < MAX_ATTEMPTS) throw error;
+    if (isServiceFailure(error)) throw error;
+    logger.error('outbox event cannot be processed', { eventId: event.id, error: error as Error });
     await addEvent(
       newEvent(
         event.dealId,
         'email.failed',
         {
-          quoteId: quote.id,
-          number: quote.number,
+          ...(typeof event.data?.quoteId === 'string' ? { quoteId: event.data.quoteId } : {}),
           cause: event.id,
-          causeType: event.type,
-          attempts,
-          reason: (error as Error).message?.slice(0, 300) ?? 'unknown',
+          causeType: String(event.type),
+          attempts: 1,
+          permanent: true,
+          reason: `this event could not be processed: ${(error as Error).message ?? String(error)}`.slice(
+            0,
+            300,
+          ),
         },
-        { type: 'system', name: 'notify' },
+        notifyActor,
+        { now: new Date().toISOString(), newId },
       ),
-    );
+    ).catch((failure: unknown) => {
+      if (isServiceFailure(failure)) throw failure;
+      logger.error('the failure could not be put on a timeline', {
+        eventId: event.id,
+        error: failure as Error,
+      });
+    });
     await markOutbox(event.dealId, event.id, { done: true });
+    return [];
   }
 }
+
+/** Plans an outbox event and tries its deliveries at once (those that fail wait for the `deliver` job). */
+export async function processOutboxEvent(event: DealEvent): Promise<void> {
+  const ids = await planOutboxEvent(event);
+  if (ids.length > 0) await runWorkItems(ids);
+}
+
+async function build(
+  payload: EmailPayload,
+  quote: Quote,
+): Promise<{ subject: string; html: string; text: string; attachments?: Attachment[] }> {
+  const view = viewOf(quote);
+  const link = async () => {
+    if (!payload.sealedToken) throw new EmailBuildError('the link of this email is no longer kept');
+    return quoteUrl(unsealToken(payload.sealedToken, await linkKey()));
+  };
+  if (payload.mail === 'quote') {
+    const email = renderQuoteEmail(view, {
+      url: await link(),
+      ...(payload.subject ? { subject: payload.subject } : {}),
+      ...(payload.message ? { message: payload.message } : {}),
+    });
+    return {
+      ...email,
+      attachments: [
+        {
+          filename: pdfFileName(quote),
+          contentType: 'application/pdf',
+          content: await storedQuotePdf(quote),
+        },
+      ],
+    };
+  }
+  if (payload.mail === 'signed-copy') {
+    const signature = quote.signature;
+    if (!signature) throw new EmailBuildError(`quote ${quote.id} is not signed`);
+    const email = renderSignedCopyEmail(view, {
+      url: `${await link()}/pdf`,
+      signerName: signature.name,
+      signedAt: signature.at,
+    });
+    // The sealed copy stored at signing; not recorded yet, the delivery is tried again later.
+    const copy = await customerPdf(await sealedQuote(quote));
+    if (!copy.signed) throw new Error(`quote ${quote.id} is signed but has no stored signed copy`);
+    return {
+      ...email,
+      attachments: [{ filename: signedFileName(quote), contentType: 'application/pdf', content: copy.bytes }],
+    };
+  }
+  const copy = payload.copyWork ? await getWork(payload.copyWork) : undefined;
+  return renderRepNotice(view, {
+    kind: payload.notice ?? 'viewed',
+    at: payload.at ?? new Date().toISOString(),
+    url: repUrl(quote.dealId),
+    ...(payload.signerName ? { signerName: payload.signerName } : {}),
+    ...(payload.reason ? { reason: payload.reason } : {}),
+    ...(payload.customerMessage ? { message: payload.customerMessage } : {}),
+    ...(payload.failedTo ? { failedTo: payload.failedTo } : {}),
+    ...(copy?.status === 'failed' && copy.result?.buildFailed ? { copyNotBuilt: true } : {}),
+    ...(payload.dealStays ? { dealStays: payload.dealStays } : {}),
+  });
+}
+
+/**
+ * The signing request seals the copy right after the signature is written, so the outbox record
+ * can arrive first: read the quote again for a few seconds before leaving it to a later retry.
+ */
+async function sealedQuote(quote: Quote): Promise<Quote> {
+  let current = quote;
+  for (let tries = 0; !current.signedCopyHash && tries < 20; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = (await getQuoteAt(quote.dealId, quote.id)) ?? current;
+  }
+  return current;
+}
+
+const notifyActor = systemActor('notify');
+
+defineWorkKind(EMAIL_WORK, {
+  forget: ['sealedToken'],
+  async run(work, now) {
+    const payload = work.payload as unknown as EmailPayload;
+    const quote = await getQuoteAt(payload.dealId, payload.quoteId);
+    if (!quote) throw new EmailBuildError(`quote ${payload.quoteId} no longer exists`);
+    let content: Awaited<ReturnType<typeof build>>;
+    try {
+      content = await build(payload, quote);
+    } catch (error) {
+      if (isServiceFailure(error)) throw error;
+      throw new EmailBuildError(
+        `the email could not be built: ${(error as Error).message ?? String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const from = {
+      name: quote.seller?.name ?? viewOf(quote).seller.name,
+      email: getStringFromEnv('SENDER_EMAIL'),
+    };
+    const messageId = await sendMail({ from, to: [payload.to], ...content });
+    countEmail('sent');
+    return {
+      result: { messageId },
+      events: [
+        newEvent(
+          payload.dealId,
+          'email.sent',
+          {
+            kind: mailKind(payload),
+            to: payload.to.email,
+            quoteId: quote.id,
+            number: quote.number,
+            messageId,
+            cause: payload.cause,
+          },
+          notifyActor,
+          { now, newId },
+        ),
+      ],
+    };
+  },
+  async failed(work, failure, now) {
+    const payload = work.payload as unknown as EmailPayload;
+    const quote = await getQuoteAt(payload.dealId, payload.quoteId);
+    const buildFailed = failure.error instanceof EmailBuildError;
+    countEmail('failed');
+    const events = [
+      newEvent(
+        payload.dealId,
+        'email.failed',
+        {
+          kind: mailKind(payload),
+          to: payload.to.email,
+          quoteId: payload.quoteId,
+          ...(quote ? { number: quote.number } : {}),
+          cause: payload.cause,
+          causeType: payload.causeType,
+          attempts: work.attempts,
+          permanent: failure.permanent,
+          reason: failure.reason.slice(0, 300),
+        },
+        notifyActor,
+        { now, newId },
+      ),
+    ];
+    // The rep hears of a customer email that did not go out; the signed notice already says when
+    // the signed copy could not be built.
+    const toCustomer = payload.mail !== 'notice';
+    const covered = payload.mail === 'signed-copy' && buildFailed;
+    const owner =
+      quote && toCustomer && !covered ? await repOf(quote, await getDeal(quote.dealId)) : undefined;
+    const rep = owner?.email ? { name: owner.name, email: owner.email } : undefined;
+    const follow: NewWork[] = [];
+    if (rep) {
+      const notice: EmailPayload = {
+        mail: 'notice',
+        notice: 'email_failed',
+        dealId: payload.dealId,
+        quoteId: payload.quoteId,
+        cause: payload.cause,
+        causeType: payload.causeType,
+        to: rep,
+        at: now,
+        failedTo: payload.to.email,
+        reason: failure.permanent
+          ? failure.reason.replace(/^\w+Error: /, '')
+          : 'no answer from the mail service for 24 hours',
+      };
+      follow.push({
+        id: `${work.id}.notice-email_failed`,
+        kind: EMAIL_WORK,
+        payload: { ...notice } as Record<string, unknown>,
+      });
+    }
+    return { events, follow, result: { buildFailed } };
+  },
+});
 
 export { isOutboxEvent, OUTBOX_TYPES };

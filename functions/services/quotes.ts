@@ -1,7 +1,8 @@
 import { getStringFromEnv } from '#config/env';
+import type { User } from '#contracts/actor';
 import { NotFoundError, ValidationError } from '#domain/errors';
-import { assertMove, draftQuote, formatQuoteNumber } from '#domain/quotes';
-import type { User } from '#http/auth';
+import { newEvent, userActor } from '#domain/events';
+import { draftQuote, formatQuoteNumber } from '#domain/quotes';
 import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Company, Contact } from '#schemas/catalog';
@@ -10,9 +11,11 @@ import type { QuoteCreateInput } from '#schemas/quote-requests';
 import type { Quote, Recipient } from '#schemas/quotes';
 import { getQuote, listQuotes, nextCounter, saveQuote } from '#store/quotes';
 import { getRecord } from '#store/records';
+import { getUserProfile } from '#store/users';
 import { systemClock } from './clock.ts';
-import { getDealFor, newEvent, userActor } from './deals.ts';
+import { getDealFor } from './deals.ts';
 import { getPipeline } from './pipelines.ts';
+import { transitionQuote } from './transitions.ts';
 
 /** Rep-side quote use cases: create, read, render, send, revise, withdraw. */
 
@@ -94,20 +97,37 @@ export async function createQuote(dealId: string, input: QuoteCreateInput, user:
     },
     { id: clock.newId(), number, version: 1, now: clock.now },
   );
-  const event = newEvent(
-    deal.id,
-    'quote.created',
-    { quoteId: quote.id, number, version: 1, total: quote.totals.total, currency: quote.currency },
-    userActor(user),
-    clock,
-  );
+  const event = newEvent(deal.id, 'quote.created', quoteCreatedData(quote), userActor(user), clock);
   await saveQuote({ before: undefined, after: quote, events: [event] });
   return quote;
+}
+
+/** What `quote.created` records of a new quote (or a new version). */
+function quoteCreatedData(quote: Quote) {
+  return {
+    quoteId: quote.id,
+    number: quote.number,
+    version: quote.version,
+    total: quote.totals.total,
+    currency: quote.currency,
+  };
 }
 
 export async function listDealQuotes(dealId: string, user: User): Promise<Quote[]> {
   await getDealFor(dealId, user);
   return listQuotes(dealId);
+}
+
+/**
+ * The rep who answers for a quote: the deal's owner as last seen in a token, else the rep who sent
+ * it. Undefined when neither is known (a quote never sent, of an owner who never signed in).
+ */
+export async function repOf(
+  quote: Pick<Quote, 'sentBy'>,
+  deal: Pick<Deal, 'ownerId'> | undefined,
+): Promise<{ name: string; email: string } | undefined> {
+  const owner = deal ? await getUserProfile(deal.ownerId) : undefined;
+  return owner ?? (quote.sentBy?.email ? quote.sentBy : undefined);
 }
 
 /** The quote as the customer sees it: the seller frozen at sending, or the template's current one on drafts. */
@@ -119,58 +139,43 @@ export function viewOf(quote: Quote) {
  * Replaces a quote the customer asked changes on (or a sent one the rep wants to replace): the old
  * version becomes `superseded` and a new draft, same number, version + 1, copies the deal's lines.
  */
-export async function reviseQuote(id: string, user: User): Promise<Quote> {
-  const { quote, deal } = await getQuoteFor(id, user);
-  assertMove(quote.status, 'superseded', 'revised');
-  const clock = systemClock();
-  const next = draftQuote(
-    deal,
-    {
-      templateId: quote.templateId,
-      locale: quote.locale,
-      ...(quote.intro ? { intro: quote.intro } : {}),
-      ...(quote.terms ? { terms: quote.terms } : {}),
-      recipient: quote.recipient,
-      client: quote.client,
+export function reviseQuote(id: string, user: User): Promise<Quote> {
+  return transitionQuote({
+    action: 'revise',
+    actor: userActor(user),
+    read: () => getQuoteFor(id, user),
+    build: ({ quote, deal }, clock) => {
+      const next = draftQuote(
+        deal,
+        {
+          templateId: quote.templateId,
+          locale: quote.locale,
+          ...(quote.intro ? { intro: quote.intro } : {}),
+          ...(quote.terms ? { terms: quote.terms } : {}),
+          recipient: quote.recipient,
+          client: quote.client,
+        },
+        { id: clock.newId(), number: quote.number, version: quote.version + 1, now: clock.now },
+      );
+      return {
+        quote: { ...quote, status: 'superseded', updatedAt: clock.now },
+        created: next,
+        // The event is the new version's `quote.created`.
+        data: { ...quoteCreatedData(next), supersedes: quote.id },
+        result: next,
+      };
     },
-    { id: clock.newId(), number: quote.number, version: quote.version + 1, now: clock.now },
-  );
-  const superseded: Quote = { ...quote, status: 'superseded', updatedAt: clock.now };
-  const event = newEvent(
-    deal.id,
-    'quote.created',
-    {
-      quoteId: next.id,
-      number: next.number,
-      version: next.version,
-      supersedes: quote.id,
-      total: next.totals.total,
-      currency: next.currency,
-    },
-    userActor(user),
-    clock,
-  );
-  await saveQuote({
-    before: undefined,
-    after: next,
-    events: [event],
-    others: [{ before: quote, after: superseded }],
   });
-  return next;
 }
 
-export async function withdrawQuote(id: string, user: User): Promise<Quote> {
-  const { quote, deal } = await getQuoteFor(id, user);
-  assertMove(quote.status, 'withdrawn', 'withdrawn');
-  const clock = systemClock();
-  const withdrawn: Quote = { ...quote, status: 'withdrawn', updatedAt: clock.now };
-  const event = newEvent(
-    deal.id,
-    'quote.withdrawn',
-    { quoteId: quote.id, number: quote.number, version: quote.version },
-    userActor(user),
-    clock,
-  );
-  await saveQuote({ before: quote, after: withdrawn, events: [event] });
-  return withdrawn;
+export function withdrawQuote(id: string, user: User): Promise<Quote> {
+  return transitionQuote({
+    action: 'withdraw',
+    actor: userActor(user),
+    read: () => getQuoteFor(id, user),
+    build: ({ quote }, clock) => {
+      const withdrawn: Quote = { ...quote, status: 'withdrawn', updatedAt: clock.now };
+      return { quote: withdrawn, result: withdrawn };
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import type { User } from '#contracts/actor';
 import { ForbiddenError } from '#domain/errors';
 import {
   buildForecast,
@@ -15,7 +16,6 @@ import {
   planChange,
   reportRange,
 } from '#domain/reports';
-import type { User } from '#http/auth';
 import type { Deal } from '#schemas/deals';
 import { chunkWrites, type MarkerWrite, queryBuckets, readMarkers, writeChunk } from '#store/aggregates';
 import { batchGetItems } from '#store/batch';
@@ -24,6 +24,7 @@ import { keys } from '#store/keys';
 import { systemClock } from './clock.ts';
 import { mapWithLimit } from './limit.ts';
 import { defaultPipelineId, getPipeline } from './pipelines.ts';
+import { backoff } from './retry.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Keeping the aggregates
@@ -58,7 +59,7 @@ export async function applyDealChanges(
         `aggregates: ${pending.length} deal change(s) still conflicting after ${MAX_ROUNDS} rounds`,
       );
     }
-    if (round > 1) await new Promise((r) => setTimeout(r, Math.random() * 20 * round));
+    if (round > 1) await backoff(round - 1);
     const markers = await readMarkers(pending.map((c) => c.dealId));
     const byDeal = new Map(pending.map((c) => [c.dealId, c]));
     const writes: MarkerWrite[] = [];

@@ -1,7 +1,8 @@
+import type { User } from '#contracts/actor';
 import { type Clock, canAccess } from '#domain/deals';
 import { ConflictError, ForbiddenError, NotFoundError } from '#domain/errors';
+import { newEvent, userActor } from '#domain/events';
 import { applyTaskPatch, canSeeTask, followUpTask, newTask, viewTask } from '#domain/tasks';
-import type { User } from '#http/auth';
 import type { Deal, DealEvent, EventActor } from '#schemas/deals';
 import type { Pipeline } from '#schemas/pipelines';
 import type { Task, TaskInput, TaskListQuery, TaskPatch, TaskView } from '#schemas/tasks';
@@ -10,10 +11,9 @@ import { transact } from '#store/items';
 import type { Page } from '#store/records';
 import { getTask, queryTasks, saveTask, taskWriteItem } from '#store/tasks';
 import { systemClock } from './clock.ts';
+import { done, lostRace, retryOnConflict } from './retry.ts';
 
-/** How many times a task change re-reads and re-applies itself after losing a race. */
-const MAX_ATTEMPTS = 5;
-
+/** A task's timeline event: on its deal, naming the task. */
 function taskEvent(
   task: Task,
   type: 'task.created' | 'task.updated' | 'task.done',
@@ -21,14 +21,7 @@ function taskEvent(
   actor: EventActor,
   clock: Clock,
 ): DealEvent {
-  return {
-    id: clock.newId(),
-    dealId: task.dealId,
-    at: clock.now,
-    actor,
-    type,
-    data: { taskId: task.id, title: task.title, ...data },
-  };
+  return newEvent(task.dealId, type, { taskId: task.id, title: task.title, ...data }, actor, clock);
 }
 
 function createdData(task: Task) {
@@ -76,33 +69,28 @@ export async function createTask(dealId: string, input: TaskInput, user: User): 
   await dealFor(dealId, user);
   const clock = systemClock();
   const task = newTask(dealId, input, user, clock);
-  const event = taskEvent(task, 'task.created', createdData(task), actorOf(user), clock);
+  const event = taskEvent(task, 'task.created', createdData(task), userActor(user), clock);
   if ((await saveTask(undefined, task, [event])) === 'deal_missing')
     throw new NotFoundError(`no deal ${dealId}`);
   return viewTask(task, clock.now);
 }
 
-function actorOf(user: User): EventActor {
-  return { type: 'user', id: user.id, name: user.name };
-}
-
 /** Done, reopened, rescheduled, reassigned, renamed: one transaction with its timeline event. */
-export async function updateTask(id: string, patch: TaskPatch, user: User): Promise<TaskView> {
-  for (let attempt = 1; ; attempt++) {
+export function updateTask(id: string, patch: TaskPatch, user: User): Promise<TaskView> {
+  return retryOnConflict(async () => {
     const task = await getTask(id);
     const deal = task ? await getDeal(task.dealId) : undefined;
     if (!task || !canSeeTask(task, deal, user)) throw new NotFoundError(`no task ${id}`);
     const clock = systemClock();
     const { task: next, changes } = applyTaskPatch(task, patch, clock.now);
-    if (changes.length === 0) return viewTask(task, clock.now);
-    const done = next.status === 'done' && task.status !== 'done';
-    const event = taskEvent(next, done ? 'task.done' : 'task.updated', { changes }, actorOf(user), clock);
+    if (changes.length === 0) return done(viewTask(task, clock.now));
+    const isDone = next.status === 'done' && task.status !== 'done';
+    const event = taskEvent(next, isDone ? 'task.done' : 'task.updated', { changes }, userActor(user), clock);
     const result = await saveTask(task, next, [event]);
-    if (result === 'ok') return viewTask(next, clock.now);
+    if (result === 'ok') return done(viewTask(next, clock.now));
     if (result === 'deal_missing') throw new NotFoundError(`no task ${id}`);
-    if (attempt >= MAX_ATTEMPTS) throw new ConflictError('the task keeps changing: try again');
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-  }
+    return lostRace(new ConflictError('the task keeps changing: try again'));
+  });
 }
 
 /** A moment or a date (its midnight, UTC) as the ISO timestamp tasks sort by. */

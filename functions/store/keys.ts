@@ -9,6 +9,8 @@
  *   byType     GSI4PK / GSI4SK   TYPE#<entity> → every item of an entity (collections, all deals)
  *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal)
  *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by validUntil
+ *   byDue      GSI7PK / GSI7SK   sparse: scheduled work (email deliveries) not done yet, by when it
+ *                                is next due (`<ISO time>#<work id>`)
  */
 export interface Key {
   PK: string;
@@ -25,6 +27,7 @@ export const INDEXES = {
   byType: { partition: 'GSI4PK', sort: 'GSI4SK' },
   byAlias: { partition: 'GSI5PK', sort: 'GSI5SK' },
   byExpiry: { partition: 'GSI6PK', sort: 'GSI6SK' },
+  byDue: { partition: 'GSI7PK', sort: 'GSI7SK' },
 } as const;
 export type IndexName = keyof typeof INDEXES;
 
@@ -42,7 +45,9 @@ export type Entity =
   | 'AggregateMarker'
   | 'ExternalId'
   | 'ImportLock'
-  | 'Task';
+  | 'Task'
+  | 'Work'
+  | 'LinkSeal';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
 
@@ -138,6 +143,27 @@ export const keys = {
   document(sha256: string): Key {
     return { PK: `DOC#${sha256}`, SK: 'DOC' };
   },
+
+  /**
+   * The sealed token of a quote's link (sealed with the link key), kept while the quote waits for
+   * the customer so the rep can resend the same link; deleted when the quote becomes final.
+   */
+  linkSeal(dealId: string, quoteId: string): Key {
+    return { PK: `DEAL#${dealId}`, SK: `LINKSEAL#${quoteId}` };
+  },
+
+  /**
+   * Scheduled work (email deliveries now; reminders and webhooks later): one item each, found by id
+   * or, while pending, through the sparse byDue index in the order it falls due.
+   */
+  work(id: string): Key {
+    return { PK: `WORK#${id}`, SK: 'WORK' };
+  },
+  workDue(at: string, id: string) {
+    return { GSI7PK: keys.duePartition(), GSI7SK: keys.dueSort(at, id) };
+  },
+  dueSort: (at: string, id: string) => `${at}#${id}`,
+  duePartition: () => 'DUE',
 
   /** Atomic counters (quote numbers per year). */
   counter(name: string): Key {

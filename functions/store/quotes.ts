@@ -82,14 +82,19 @@ export interface QuoteWrite {
   before: Quote | undefined;
   after: Quote;
   events: DealEvent[];
-  /** Other quotes that change in the same transaction (the version a revision supersedes). */
-  others?: { before: Quote; after: Quote }[];
+  /** How a refusal names the action when the quote's status changed meanwhile (default "changed"). */
+  action?: string;
+  /** A new quote written with it (a revision's draft), on the condition that it does not exist. */
+  created?: Quote;
   /** The deal, when it moves with the quote (stage hooks). */
   deal?: { before: Deal; after: Deal };
   /** The statuses the quote may be in for the write to apply (default: the status read). */
   from?: readonly QuoteStatus[];
-  /** A capability link created with it. */
-  link?: { tokenHash: string; createdAt: string };
+  /**
+   * A capability link created with it; `sealedToken` (the token sealed with the link key) is kept
+   * beside the quote while it waits for the customer, so the rep can resend the same link.
+   */
+  link?: { tokenHash: string; createdAt: string; sealedToken?: string };
   /** Documents issued with it (the stored PDF when sent, the sealed copy when signed). */
   documents?: IssuedDocument[];
 }
@@ -119,19 +124,34 @@ export async function getIssuedDocument(sha256: string): Promise<IssuedDocument 
  * quotes' `chainHead`, so every transition extends the chain through this one door.
  */
 function chained(write: QuoteWrite): QuoteWrite {
-  let events = write.events;
-  const main = linkEvents(write.before?.chainHead, write.after.id, events);
-  events = main.events;
-  const others = (write.others ?? []).map((other) => {
-    const linked = linkEvents(other.before.chainHead, other.after.id, events);
-    events = linked.events;
-    return { before: other.before, after: withHead(other.after, linked.head) };
-  });
-  return { ...write, after: withHead(write.after, main.head), events, ...(write.others ? { others } : {}) };
+  const main = linkEvents(write.before?.chainHead, write.after.id, write.events);
+  if (!write.created) return { ...write, after: withHead(write.after, main.head), events: main.events };
+  const created = linkEvents(write.created.chainHead, write.created.id, main.events);
+  return {
+    ...write,
+    after: withHead(write.after, main.head),
+    created: withHead(write.created, created.head),
+    events: created.events,
+  };
 }
 
 function withHead(quote: Quote, head: string | undefined): Quote {
   return head === undefined ? quote : { ...quote, chainHead: head };
+}
+
+/** A quote no longer waiting for the customer keeps no way to rebuild its link. */
+const keepsLink = (status: QuoteStatus) => status === 'draft' || AWAITING_CUSTOMER.includes(status);
+
+function linkSealItem(quote: Quote, sealedToken: string) {
+  return { ...keys.linkSeal(quote.dealId, quote.id), entity: 'LinkSeal', quoteId: quote.id, sealedToken };
+}
+
+/** The sealed token of a quote's link, while the quote waits for the customer. */
+export async function getLinkSeal(dealId: string, quoteId: string): Promise<string | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: keys.linkSeal(dealId, quoteId), ConsistentRead: true }),
+  );
+  return typeof out.Item?.sealedToken === 'string' ? out.Item.sealedToken : undefined;
 }
 
 function conditionalQuotePut(
@@ -154,14 +174,14 @@ function conditionalQuotePut(
 
 /**
  * One transaction for a quote transition: the quote (on the condition that its status is still
- * the one read), the quotes it supersedes, the deal it moves, the link and the events. Of two
+ * the one read), the new version it makes, the deal it moves, the link and the events. Of two
  * racing transitions exactly one wins; the loser gets QuoteStateError with the status that won,
  * or VersionConflictError when only the deal changed under it (the caller may retry).
  */
 export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
   const write = chained(unchained);
   const items: TransactItem[] = [conditionalQuotePut(write.before, write.after, write.from)];
-  for (const other of write.others ?? []) items.push(conditionalQuotePut(other.before, other.after));
+  if (write.created) items.push(conditionalQuotePut(undefined, write.created));
   const dealStart = items.length;
   if (write.deal) items.push(...dealWriteItems(write.deal.before, write.deal.after, write.events));
   else
@@ -182,18 +202,15 @@ export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
     );
   }
   for (const document of write.documents ?? []) items.push(put(documentItem(document)));
+  if (write.link?.sealedToken) items.push(put(linkSealItem(write.after, write.link.sealedToken)));
+  if (!keepsLink(write.after.status)) {
+    items.push({ Delete: { TableName: table(), Key: keys.linkSeal(write.after.dealId, write.after.id) } });
+  }
   const result = await transact(items);
   if (result.ok) return write.after;
-  const othersEnd = 1 + (write.others?.length ?? 0);
-  if (result.failed.some((i) => i < othersEnd)) {
+  if (result.failed.includes(0)) {
     const current = await getQuoteAt(write.after.dealId, write.after.id);
-    const failedOther = result.failed.find((i) => i > 0 && i < othersEnd);
-    if (failedOther !== undefined && write.others) {
-      const other = write.others[failedOther - 1];
-      const now = other ? await getQuoteAt(other.before.dealId, other.before.id) : undefined;
-      throw new QuoteStateError(now?.status ?? 'superseded', 'replaced');
-    }
-    throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', 'changed');
+    throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', write.action ?? 'changed');
   }
   if (write.deal && result.failed.includes(dealStart))
     throw new VersionConflictError('the deal changed in the meantime');

@@ -7,6 +7,7 @@ const page = { mediaType: 'text/html', description: 'the verify page, in English
 export const verifyContracts = {
   getVerifyPage: {
     summary: 'The public page that checks a PDF (HTML)',
+    auth: 'public',
     description:
       "The browser computes the file's SHA-256 with WebCrypto and opens /verify/{sha256}: the file never leaves the machine. Without JavaScript the form posts the file to POST /verify.",
     tags: ['verify'],
@@ -15,6 +16,7 @@ export const verifyContracts = {
   },
   verifyUpload: {
     summary: 'Check an uploaded PDF (no-JavaScript form, multipart/form-data, at most 10 MB)',
+    auth: 'public',
     description:
       'The file (form field `file`) is hashed and discarded, never stored; the answer is the verify page with the result.',
     tags: ['verify'],
@@ -24,6 +26,7 @@ export const verifyContracts = {
   },
   verifyHash: {
     summary: 'Whether this Closer issued the file with this SHA-256',
+    auth: 'public',
     description:
       'JSON with `Accept: application/json`, else the verify page. An unknown hash answers `issued: false` and nothing else about other documents.',
     tags: ['verify'],

@@ -1,8 +1,9 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
   CfnStage,
+  CorsHttpMethod,
   DomainName,
   HttpApi,
   HttpMethod,
@@ -16,7 +17,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type FunctionName, type Route, routeKey } from '#infra/routes';
+import { type FunctionName, type Route, routeKey } from '#contracts/routes';
 
 export interface Throttle {
   rateLimit: number;
@@ -32,6 +33,8 @@ export interface HttpApiProps {
   /** Replaces the stage's limits on each public route: they face the internet with no login. */
   publicThrottle: Throttle;
   logRetention: RetentionDays;
+  /** Browser origins allowed to call the API (the console's); none when unset. */
+  corsOrigins?: string[];
   /** Optional custom domain: the public base URL of quote links becomes `https://<domainName>`. */
   domain?: { domainName: string; certificateArn: string };
 }
@@ -58,7 +61,27 @@ export class CloserHttpApi extends Construct {
     super(scope, id);
     this.publicThrottle = props.publicThrottle;
     // The stage is created by hand: the API's implicit default stage takes no throttle or logs.
-    this.api = new HttpApi(this, 'HttpApi', { createDefaultStage: false, description: 'Closer HTTP API' });
+    this.api = new HttpApi(this, 'HttpApi', {
+      createDefaultStage: false,
+      description: 'Closer HTTP API',
+      // The console calls the API from its own origin: only that origin, only what it sends and reads.
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: props.corsOrigins,
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.PATCH,
+              ],
+              allowHeaders: ['authorization', 'content-type', 'if-match'],
+              exposeHeaders: ['etag', 'x-next-cursor', 'x-row-count'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,

@@ -1,12 +1,14 @@
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { preparedTemplates } from './templates.ts';
 
 /** The repository root: esbuild runs here so package.json `imports` (`#domain/*`, ...) resolve. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,8 +18,47 @@ export function entryOf(name: string): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
 
+/** Where build outputs wait to be copied into assets (git-ignored, like node_modules). */
+export const BUILD_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'closer-build');
+
+/** templates/ as the bundles ship it: with the Handlebars templates precompiled. */
+export function bundledTemplatesDir(): string {
+  return preparedTemplates(PROJECT_ROOT, BUILD_CACHE_DIR);
+}
+
 /** Where templates/ lands in the Lambda (next to the bundle); functions read it from `TEMPLATES_DIR`. */
 export const TEMPLATES_DIR_IN_LAMBDA = '/var/task/templates';
+
+/** A file built or committed in the repository that a function reads next to its bundle at run time. */
+export interface FunctionAsset {
+  /** Path from the repository root. */
+  from: string;
+  /** Path inside the asset (next to index.mjs). */
+  to: string;
+  /** Shipped gzip-compressed (`to` should end in .gz): the function inflates it on first use. */
+  gzip?: boolean;
+}
+
+/** Files copied next to a function's bundle, by function; bench/bundles.ts copies the same ones. */
+const FUNCTION_ASSETS: Record<string, FunctionAsset[]> = {
+  // The OpenAPI document, generated at build time (npm run openapi), served by GET /openapi.json:
+  // 127 KB of JSON, 15 KB compressed.
+  api: [{ from: 'functions/api/openapi.json', to: 'openapi.json.gz', gzip: true }],
+};
+
+export function functionAssets(name: string): FunctionAsset[] {
+  return FUNCTION_ASSETS[name] ?? [];
+}
+
+/** The file to copy into the asset: the source itself, or its compressed copy under BUILD_CACHE_DIR. */
+export function assetFile(asset: FunctionAsset): string {
+  const source = join(PROJECT_ROOT, asset.from);
+  if (!asset.gzip) return source;
+  const out = join(BUILD_CACHE_DIR, 'assets', asset.to);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, gzipSync(readFileSync(source), { level: 9 }));
+  return out;
+}
 
 /**
  * The AWS SDK packages left out of the bundle when the runtime's copy is used. `@smithy/*` goes with
@@ -34,6 +75,16 @@ export const AWS_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
  */
 export const HOUSE_ESBUILD = {
   target: 'node22',
+  /** Packages replaced by a stub (see each stub for why). */
+  alias: {
+    brotli: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'brotli'),
+    '@aws-sdk/credential-provider-node': join(
+      PROJECT_ROOT,
+      'infra',
+      'bundle-stubs',
+      'credential-provider-node',
+    ),
+  },
   minify: true,
   sourcemap: true,
   sourcesContent: false,
@@ -123,15 +174,25 @@ export class CloserFunction extends NodejsFunction {
         sourcesContent: HOUSE_ESBUILD.sourcesContent,
         mainFields: [...HOUSE_ESBUILD.mainFields],
         banner: HOUSE_ESBUILD.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(HOUSE_ESBUILD.alias)
+            // With the runtime's SDK, its credential chain is the runtime's too.
+            .filter(([name]) => props.bundleAwsSdk || !name.startsWith('@aws-sdk/'))
+            .map(([name, path]) => [`--alias:${name}`, path]),
+        ),
         bundleAwsSDK: props.bundleAwsSdk,
         externalModules: props.bundleAwsSdk ? [] : [...AWS_SDK_EXTERNALS],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.shipTemplates
-              ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`]
-              : [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            ...(props.shipTemplates
+              ? [`cp -R "${bundledTemplatesDir()}" "${join(outputDir, 'templates')}"`]
+              : []),
+            ...functionAssets(props.name).map(
+              (asset) => `cp "${assetFile(asset)}" "${join(outputDir, asset.to)}"`,
+            ),
+          ],
         },
       },
     });

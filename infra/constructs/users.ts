@@ -3,12 +3,15 @@ import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { MANAGERS_GROUP } from '#http/auth';
+import { MANAGERS_GROUP } from '#contracts/actor';
 
 export const REPS_GROUP = 'reps';
 
@@ -21,11 +24,21 @@ export const REPS_GROUP = 'reps';
  * passwords, so compromised-credential checks and adaptive challenges earn their $0.02 per monthly
  * active user (a sales team of 20 costs $0.40 a month).
  */
+export interface RepDirectoryProps {
+  /**
+   * The console's sign-in (Cognito's managed login, authorization code + PKCE): where Cognito may
+   * send the browser back after signing in and out, and the prefix of the login domain.
+   */
+  console: { callbackUrl: string; signOutUrl: string; domainPrefix: string };
+}
+
 export class RepDirectory extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** Cognito's managed login pages: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly loginDomain: UserPoolDomain;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: RepDirectoryProps) {
     super(scope, id);
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -63,6 +76,17 @@ export class RepDirectory extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
       enableTokenRevocation: true,
+      // The console: the code flow only (PKCE, no client secret), back to the console's own pages.
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [props.console.callbackUrl],
+        logoutUrls: [props.console.signOutUrl],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+    });
+    this.loginDomain = this.userPool.addDomain('Login', {
+      cognitoDomain: { domainPrefix: props.console.domainPrefix },
     });
     this.userPool.addGroup('Managers', {
       groupName: MANAGERS_GROUP,

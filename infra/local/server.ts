@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type Route, routeKey } from '#contracts/routes';
 import { errorBody } from '#http/response';
-import { type Route, routeKey } from '#infra/routes';
 import { gatewayEvent } from './gateway-event.ts';
 import { lambdaContext } from './lambda.ts';
 
@@ -25,6 +25,8 @@ export interface LocalServerOptions {
   maxBodyBytes?: number;
   /** Where handler crashes and malformed results are reported (stderr by default). */
   log?: (message: string, error?: unknown) => void;
+  /** Paths served outside the route table (the console, local sign-in): answers true when it handled one. */
+  before?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export interface LocalServer {
@@ -390,11 +392,14 @@ export function createLocalServer(options: LocalServerOptions): LocalServer {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log('[local api] request failed:', error);
-      if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal error'));
-      else res.destroy();
-    });
+    const before = options.before ?? (async () => false);
+    before(req, res)
+      .then((handled) => (handled ? undefined : handle(req, res)))
+      .catch((error: unknown) => {
+        log('[local api] request failed:', error);
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal error'));
+        else res.destroy();
+      });
   });
 
   return {

@@ -8,11 +8,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { routes } from '#infra/routes';
-import { isDealRecord } from '../../functions/aggregate/filter.ts';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { routes } from '#contracts/routes';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
+import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
+import { consoleRoutes, ensureConsoleBuilt } from './console.ts';
+import { deadLetterDir, fileDeadLetters } from './dead-letters.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
 import { applyLocalEnvironment } from './environment.ts';
 import { type LocalEvidence, startEvidence } from './evidence.ts';
@@ -110,19 +113,33 @@ function parse(argv: string[]) {
 
 const PID_FILE = 'dynamodb.pid';
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * The pid of a DynamoDB Local already serving this data directory: another `npm start`, or one an
- * earlier run left behind when it was killed too hard to clean up. Two on one directory would
+ * The DynamoDB Local serving this data directory, from the pid file `npm start` writes (`<java pid>
+ * <npm start pid>`): started by another `npm start` still running (`owner` alive), or left behind
+ * by one that was killed too hard to clean up (kill -9, a crash). Two on one directory would
  * corrupt its database, whatever their ports.
  */
-function dynamoUsingDataDir(dataDir: string): number | undefined {
+function dynamoUsingDataDir(dataDir: string): { pid: number; ownerAlive: boolean } | undefined {
   let pid: number;
+  let owner: number;
   try {
-    pid = Number(readFileSync(join(dataDir, PID_FILE), 'utf8').trim());
-    process.kill(pid, 0);
+    [pid = Number.NaN, owner = Number.NaN] = readFileSync(join(dataDir, PID_FILE), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
   } catch {
     return undefined;
   }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
   // Where /proc exists, make sure the pid was not reused by an unrelated process.
   const cmdline = `/proc/${pid}/cmdline`;
   if (existsSync('/proc/self')) {
@@ -130,7 +147,23 @@ function dynamoUsingDataDir(dataDir: string): number | undefined {
     const args = readFileSync(cmdline, 'utf8');
     if (!args.includes('DynamoDBLocal') || !args.includes(join(dataDir, 'dynamodb'))) return undefined;
   }
-  return pid;
+  return { pid, ownerAlive: Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner) };
+}
+
+/** Stops a DynamoDB Local an earlier run left behind (its whole process group: see dynamodb.ts). */
+async function stopOrphan(pid: number): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(process.platform === 'win32' ? pid : -pid, sig);
+    } catch {
+      // Gone already.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 5_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) signal('SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** The one line to print when a port is taken, or undefined when all are free. */
@@ -173,6 +206,10 @@ function configureEnvironment(
     linkKey: process.env.LINK_KEY || persistentSecret(settings.dataDir, 'link-key'),
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // The embedded-metric JSON lines only mean something to CloudWatch; set it to false to see them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Notice emails link the deal's page in the console.
+  process.env.REP_APP_URL ??= `${settings.publicBaseUrl}/app`;
 }
 
 class StartupAborted extends Error {}
@@ -202,11 +239,18 @@ async function main(): Promise<number> {
   }
 
   const running = dynamoUsingDataDir(settings.dataDir);
-  if (running !== undefined) {
+  if (running?.ownerAlive) {
     console.error(
-      `DynamoDB Local (pid ${running}) already uses ${settings.dataDir}: stop the other \`npm start\`, or \`kill ${running}\` if none is running`,
+      `another \`npm start\` uses ${settings.dataDir} (its DynamoDB Local is pid ${running.pid}): stop it first, or use another DATA_DIR`,
     );
     return 1;
+  }
+  if (running) {
+    console.log(
+      `stopping DynamoDB Local (pid ${running.pid}) left running on ${settings.dataDir} by an earlier run`,
+    );
+    await stopOrphan(running.pid);
+    rmSync(join(settings.dataDir, PID_FILE), { force: true });
   }
   const busy = await busyPortMessage(settings);
   if (busy) {
@@ -243,6 +287,20 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // In the cloud a handler's stray error (a throw in a library callback, a promise nobody awaits)
+  // ends that invocation, and the next one runs in a fresh sandbox: the service goes on. Here the
+  // handlers share this process with everything else, so such an error is logged and the stack
+  // keeps serving instead of exiting.
+  process.on('uncaughtException', (error) => {
+    console.error(
+      `[runtime] a handler threw outside its invocation (the stack keeps running): ${error.stack ?? error}`,
+    );
+  });
+  process.on('unhandledRejection', (reason) => {
+    console.error(
+      `[runtime] a promise was rejected and never handled (the stack keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    );
+  });
 
   /** Between startup steps: a Ctrl-C during startup stops at the next step instead of finishing. */
   const checkpoint = () => {
@@ -280,7 +338,7 @@ async function main(): Promise<number> {
     }
 
     const localDynamo = await startDynamo({ port: settings.dynamoPort, dataDir: join(dataDir, 'dynamodb') });
-    writeFileSync(join(dataDir, PID_FILE), String(localDynamo.process.pid ?? ''));
+    writeFileSync(join(dataDir, PID_FILE), `${localDynamo.process.pid ?? ''} ${process.pid}\n`);
     cleanups.push({
       name: 'DynamoDB Local',
       run: async () => {
@@ -307,7 +365,10 @@ async function main(): Promise<number> {
     }
     checkpoint();
 
+    await ensureConsoleBuilt();
+    checkpoint();
     const server = createLocalServer({
+      before: consoleRoutes({ secret }),
       routes,
       handlers: loadHandlers(
         routes.map((r) => r.fn),
@@ -320,69 +381,73 @@ async function main(): Promise<number> {
     apiUrl = `http://localhost:${settings.port}`;
     checkpoint();
 
-    // notify: the table stream feeds it, with the same filter and retries as the cloud mapping.
-    const notify = await loadStreamHandler('notify', source);
-    if (!notify)
-      throw new Error(`${settings.bundled ? 'the notify bundle' : 'functions/notify/handler.ts'} is missing`);
-    const poller = startStreamPoller({
-      endpoint: localDynamo.endpoint,
-      tableName: TABLE_NAME,
-      handler: notify,
-      filter: (record) =>
-        record.eventName === 'INSERT' &&
-        isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
-      dataDir,
-      functionName: 'notify',
-      onDropped: (dropped) =>
-        console.error(
-          `[notify] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
-            dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
-          }`,
-        ),
-    });
-    cleanups.push({ name: 'stream poller', run: poller.stop });
+    // The stream consumers read the table's stream with the cloud mappings' settings
+    // (contracts/stream-mapping.ts); what they give up lands in DATA_DIR/dead-letters/<function>/
+    // for `npm run replay`, as the cloud's dead-letter queues do.
+    const consumers = [
+      {
+        fn: 'notify' as const,
+        filter: (record: DynamoDBRecord) =>
+          record.eventName === 'INSERT' &&
+          isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+        positions: dataDir,
+      },
+      // A second reader, as in the cloud; its shard positions live apart from notify's.
+      { fn: 'aggregate' as const, filter: isDealRecord, positions: join(dataDir, 'aggregate') },
+    ];
+    for (const consumer of consumers) {
+      const handler = await loadStreamHandler(consumer.fn, source);
+      if (!handler)
+        throw new Error(
+          `${settings.bundled ? `the ${consumer.fn} bundle` : `functions/${consumer.fn}/handler.ts`} is missing`,
+        );
+      const deadLetters = fileDeadLetters(deadLetterDir(dataDir, consumer.fn), consumer.fn);
+      const poller = startStreamPoller({
+        endpoint: localDynamo.endpoint,
+        tableName: TABLE_NAME,
+        handler,
+        filter: consumer.filter,
+        dataDir: consumer.positions,
+        functionName: consumer.fn,
+        mapping: STREAM_MAPPINGS[consumer.fn],
+        onDropped: (dropped) => {
+          deadLetters.put(dropped);
+          console.error(
+            `[${consumer.fn}] gave up on ${dropped.records.length} stream record(s) (${dropped.condition}), kept in ${deadLetters.dir}: replay with \`npm run replay -- ${consumer.fn}\``,
+          );
+        },
+      });
+      cleanups.push({ name: `${consumer.fn} stream poller`, run: poller.stop });
+    }
     notifyLine = 'notify     reads the table stream (emails appear in the viewer)';
 
-    // aggregate: a second reader of the stream, as in the cloud, keeping the report aggregates. Its
-    // shard positions live in a directory of their own, apart from notify's.
-    const aggregate = await loadStreamHandler('aggregate', source);
-    if (!aggregate)
-      throw new Error(
-        `${settings.bundled ? 'the aggregate bundle' : 'functions/aggregate/handler.ts'} is missing`,
-      );
-    const aggregatePoller = startStreamPoller({
-      endpoint: localDynamo.endpoint,
-      tableName: TABLE_NAME,
-      handler: aggregate,
-      filter: isDealRecord,
-      dataDir: join(dataDir, 'aggregate'),
-      functionName: 'aggregate',
-      maxRetries: 10,
-      onDropped: (dropped) =>
-        console.error(
-          `[aggregate] gave up on ${dropped.records.length} stream record(s) after ${dropped.attempts} attempts: ${
-            dropped.error instanceof Error ? dropped.error.message : String(dropped.error)
-          }`,
-        ),
-    });
-    cleanups.push({ name: 'aggregate stream poller', run: aggregatePoller.stop });
-
-    // expire: the cloud runs it on a schedule; here every EXPIRE_EVERY_SECONDS (default 60).
-    const expire = await loadScheduledHandler('expire', source);
-    const everyMs = Math.max(1, Number(process.env.EXPIRE_EVERY_SECONDS ?? 60)) * 1000;
-    let expiring = false;
-    const timer = setInterval(() => {
-      if (expiring) return;
-      expiring = true;
-      expire()
-        .catch((error: unknown) =>
-          console.error(`[expire] failed: ${error instanceof Error ? error.message : String(error)}`),
-        )
-        .finally(() => {
-          expiring = false;
-        });
-    }, everyMs);
-    cleanups.push({ name: 'expiry schedule', run: async () => clearInterval(timer) });
+    // The scheduled jobs: EventBridge in the cloud, timers here. A run never overlaps the previous
+    // one, and a failing run is logged and tried again next time, as a scheduled Lambda would be.
+    const schedules = [
+      { fn: 'expire', everyMs: Math.max(1, Number(process.env.EXPIRE_EVERY_SECONDS ?? 60)) * 1000 },
+      { fn: 'deliver', everyMs: Math.max(1, Number(process.env.DELIVER_EVERY_SECONDS ?? 10)) * 1000 },
+    ];
+    for (const schedule of schedules) {
+      const run = await loadScheduledHandler(schedule.fn, source);
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        Promise.resolve()
+          .then(run)
+          .catch((error: unknown) =>
+            console.error(
+              `[${schedule.fn}] failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          )
+          .finally(() => {
+            running = false;
+          });
+      }, schedule.everyMs);
+      cleanups.push({ name: `${schedule.fn} schedule`, run: async () => clearInterval(timer) });
+    }
+    const everyMs = schedules[0]?.everyMs ?? 60_000;
+    const deliverEveryMs = schedules[1]?.everyMs ?? 10_000;
     checkpoint();
 
     if (settings.seed) {
@@ -407,6 +472,7 @@ async function main(): Promise<number> {
         '',
         'Closer is running locally.',
         '',
+        `  Console    ${apiUrl}/app/   (sign in as alice, bob or maya)`,
         `  API        ${apiUrl}`,
         `  OpenAPI    ${apiUrl}/openapi.json`,
         `  Emails     ${sesViewer}   (SES emulator viewer)`,
@@ -420,6 +486,7 @@ async function main(): Promise<number> {
         `  ${notifyLine}`,
         '  aggregate  reads the table stream (report aggregates)',
         `  expire     every ${everyMs / 1000} s (quotes past their validity date)`,
+        `  deliver    every ${deliverEveryMs / 1000} s (emails being retried; dead letters: npm run replay)`,
         ...(seedLine ? [`  ${seedLine}`] : []),
         '',
         'Tokens (12 h; more with `npm run -s token -- <user> [--manager]`):',

@@ -14,6 +14,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamMapping } from '#contracts/stream-mapping';
 import { localClient } from './dynamodb.ts';
 import { lambdaContext } from './lambda.ts';
 
@@ -26,6 +27,8 @@ export interface DroppedBatch {
   records: DynamoDBRecord[];
   attempts: number;
   error: unknown;
+  /** Lambda's on-failure condition: retries exhausted, or records older than maxRecordAge. */
+  condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
 }
 
 export interface StreamPollerOptions {
@@ -36,14 +39,18 @@ export interface StreamPollerOptions {
   filter?: (record: DynamoDBRecord) => boolean;
   /** Where the shard positions are kept between runs; without it every start reads from the oldest record. */
   dataDir?: string;
-  /** Retries after the first failed attempt (Lambda's MaximumRetryAttempts), then the batch is dropped. */
-  maxRetries?: number;
-  /** Records per invocation (Lambda's BatchSize for DynamoDB streams defaults to 100). */
-  batchSize?: number;
+  /**
+   * The cloud mapping's settings (contracts/stream-mapping.ts): batch size, retries, bisecting on
+   * error, maximum record age. Only the retry delays are the poller's own.
+   */
+  mapping: StreamMapping;
   pollIntervalMs?: number;
   /** First retry delay; doubles on each retry, capped at 10 s. */
   retryDelayMs?: number;
-  /** Called instead of the cloud's on-failure destination (an SQS dead-letter queue). */
+  /**
+   * The failure destination (the cloud's SQS dead-letter queue): records given up after the
+   * retries, or too old. `fileDeadLetters` keeps them under DATA_DIR for `npm run replay`.
+   */
   onDropped?: (dropped: DroppedBatch) => void;
   log?: (message: string, error?: unknown) => void;
   functionName?: string;
@@ -159,8 +166,8 @@ function readPositions(file: string | undefined): PositionFile | undefined {
  * batch replays it on the next start.
  */
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
-  const maxRetries = options.maxRetries ?? 3;
-  const batchSize = options.batchSize ?? 100;
+  const { mapping } = options;
+  const batchSize = mapping.batchSize;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? 500;
   const functionName = options.functionName ?? 'notify';
@@ -288,11 +295,13 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     return state.iterator;
   }
 
-  async function deliver(shardId: string, records: DynamoDBRecord[]): Promise<void> {
-    let pending = options.filter ? records.filter(options.filter) : records;
+  /** Invokes with retries from the first failed record; a thrown error splits the batch (bisect). */
+  async function invoke(shardId: string, batch: DynamoDBRecord[]): Promise<void> {
+    let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
       let failedFrom: number | undefined;
       let error: unknown;
+      let thrown = false;
       try {
         const result = await options.handler({ Records: pending }, lambdaContext(functionName, 900_000));
         failedFrom = firstFailure(result, pending);
@@ -300,19 +309,54 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         error = new Error(
           `the handler reported failures from record ${pending[failedFrom]?.dynamodb?.SequenceNumber}`,
         );
-      } catch (thrown) {
+      } catch (caught) {
         failedFrom = 0;
-        error = thrown;
+        error = caught;
+        thrown = true;
       }
       pending = pending.slice(failedFrom);
-      if (attempt > maxRetries) {
-        onDropped({ shardId, records: pending, attempts: attempt, error });
+      if (thrown && mapping.bisectBatchOnError && pending.length > 1) {
+        // As Lambda's BisectBatchOnFunctionError: each half is retried on its own, so one bad
+        // record ends up alone and the others go through.
+        const half = Math.ceil(pending.length / 2);
+        await invoke(shardId, pending.slice(0, half));
+        await invoke(shardId, pending.slice(half));
+        return;
+      }
+      if (attempt > mapping.retryAttempts) {
+        onDropped({
+          shardId,
+          records: pending,
+          attempts: attempt,
+          error,
+          condition: 'RetryAttemptsExhausted',
+        });
         return;
       }
       if (stopped) throw new StoppedError();
       await sleep(Math.min(retryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS));
       if (stopped) throw new StoppedError();
     }
+  }
+
+  async function deliver(shardId: string, records: DynamoDBRecord[]): Promise<void> {
+    const kept = options.filter ? records.filter(options.filter) : records;
+    // Records older than maxRecordAge go to the failure destination unprocessed, as in Lambda.
+    const oldest = Date.now() / 1000 - mapping.maxRecordAgeSeconds;
+    const tooOld = kept.filter(
+      (r) => (r.dynamodb?.ApproximateCreationDateTime ?? Number.POSITIVE_INFINITY) < oldest,
+    );
+    if (tooOld.length > 0) {
+      onDropped({
+        shardId,
+        records: tooOld,
+        attempts: 0,
+        error: new Error(`older than ${mapping.maxRecordAgeSeconds} s`),
+        condition: 'RecordAgeExceeded',
+      });
+    }
+    const fresh = kept.filter((r) => !tooOld.includes(r));
+    for (let i = 0; i < fresh.length; i += batchSize) await invoke(shardId, fresh.slice(i, i + batchSize));
   }
 
   /** One GetRecords on one shard; true when it returned records. */

@@ -1,7 +1,7 @@
+import { MANAGERS_GROUP } from '#contracts/actor';
 import type { TokenSubject } from './jwt.ts';
 
 export const REPS_GROUP = 'reps';
-export const MANAGERS_GROUP = 'managers';
 
 export interface DemoUser extends TokenSubject {
   /** What the banner calls them. */

@@ -4,8 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '#contracts/routes';
 import { readContext } from '#infra/context';
-import { routeKey, routes } from '#infra/routes';
 import { CloserStack, functionPlans, httpFunctionNames, stackFunctionNames } from '#infra/stack';
 import { tableDefinition } from '#store/keys';
 
@@ -33,6 +33,16 @@ let resources: Record<string, { Type: string; Properties: Json }>;
 function statementsOf(t: Template): Statement[] {
   return Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
     (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+}
+
+/** CDK's own helper functions (the console upload, the bucket emptier), not Closer's. */
+const CDK_HELPER = /^Custom(CDKBucketDeployment|S3AutoDeleteObjectsCustomResourceProvider)/;
+
+/** The template's Lambda functions that Closer builds from its plans. */
+function closerFunctions(t: Template) {
+  return Object.fromEntries(
+    Object.entries(t.findResources('AWS::Lambda::Function')).filter(([id]) => !CDK_HELPER.test(id)),
   );
 }
 
@@ -118,9 +128,7 @@ describe('CloserStack HTTP API', () => {
   });
 
   it('creates one Lambda function per distinct function of the route table, plus the background ones', () => {
-    const descriptions = Object.values(template.findResources('AWS::Lambda::Function')).map(
-      (f) => f.Properties.Description,
-    );
+    const descriptions = Object.values(closerFunctions(template)).map((f) => f.Properties.Description);
     expect(httpFunctionNames().length).toBeGreaterThan(0);
     expect(descriptions.sort()).toEqual(
       stackFunctionNames()
@@ -200,11 +208,14 @@ describe('CloserStack IAM', () => {
     }
   });
 
-  it('grants every action on any resource to nobody, and * resources only to X-Ray', () => {
+  it('grants every action on any resource to nobody, and * resources only to X-Ray and console invalidations', () => {
     for (const statement of statementsOf(template)) {
       expect(actionsOf(statement)).not.toContain('*');
       if (resourcesOf(statement).includes('*')) {
-        expect(actionsOf(statement).every((a) => a.startsWith('xray:'))).toBe(true);
+        // CDK's console upload invalidates the distribution's cache after each deploy.
+        const allowed = (a: string) =>
+          a.startsWith('xray:') || /^cloudfront:(Create|Get)Invalidation$/.test(a);
+        expect(actionsOf(statement).every(allowed), JSON.stringify(actionsOf(statement))).toBe(true);
       }
     }
   });
@@ -229,24 +240,30 @@ describe('CloserStack IAM', () => {
 
 describe('CloserStack functions', () => {
   it('builds every function with the house defaults', () => {
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
-      Environment: {
-        Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: 'closer',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-          TABLE_NAME: { Ref: Match.anyValue() },
-          PUBLIC_BASE_URL: { 'Fn::GetAtt': [Match.anyValue(), 'ApiEndpoint'] },
-          DEFAULT_CURRENCY: 'EUR',
-          DEFAULT_LOCALE: 'en',
-        }),
+    expect(
+      Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => CDK_HELPER.test(id)),
+    ).toHaveLength(2);
+    Template.fromJSON({ Resources: closerFunctions(template) }).allResourcesProperties(
+      'AWS::Lambda::Function',
+      {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
+        Environment: {
+          Variables: Match.objectLike({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'closer',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            TABLE_NAME: { Ref: Match.anyValue() },
+            PUBLIC_BASE_URL: { 'Fn::GetAtt': [Match.anyValue(), 'ApiEndpoint'] },
+            DEFAULT_CURRENCY: 'EUR',
+            DEFAULT_LOCALE: 'en',
+          }),
+        },
       },
-    });
+    );
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -291,7 +308,7 @@ describe('CloserStack functions', () => {
     const manifest = JSON.parse(
       readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'),
     ) as { files: Record<string, { source: { path: string } }> };
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const functions = Object.values(closerFunctions(template));
     // Assert
     expect(functions).toHaveLength(stackFunctionNames().length);
     for (const name of stackFunctionNames()) {
@@ -339,6 +356,117 @@ describe('CloserStack users', () => {
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'managers' });
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'reps' });
+  });
+});
+
+describe('CloserStack console', () => {
+  it('keeps the console in a private, encrypted, SSL-only bucket that only CloudFront reads', () => {
+    // Arrange
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
+    const config = (distribution?.Properties as any)?.DistributionConfig;
+    const origin = config.Origins[0];
+
+    // Assert: the origin is a bucket reached through origin access control, never a public website
+    expect(origin.OriginAccessControlId).toBeDefined();
+    expect(origin.S3OriginConfig).toBeDefined();
+    const bucket = resolve(origin.DomainName);
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+  });
+
+  it('sends the strict CSP and security headers, and serves index.html for the screens of the app', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: {
+            ContentSecurityPolicy: Match.objectLike({
+              'Fn::Join': Match.arrayWith([
+                Match.arrayWith([Match.stringLikeRegexp("script-src 'self'; style-src 'self'")]),
+              ]),
+            }),
+            Override: true,
+          },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+          ContentTypeOptions: { Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        }),
+      }),
+    });
+    const code = new Capture();
+    template.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: code });
+    expect(code.asString()).toContain("event.request.uri = '/app/index.html'");
+  });
+
+  it('uploads the built console and its runtime settings under /app/', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketKeyPrefix: 'app/',
+      DistributionPaths: ['/app/index.html', '/app/config.json'],
+    });
+    expect(existsSync(join(process.cwd(), 'console', 'dist', 'index.html'))).toBe(true);
+  });
+
+  it('signs reps in with the authorization code flow, back to the console, and lets only the console call the API', () => {
+    // Assert: code flow (PKCE happens in the browser), callbacks on the distribution
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]
+      ?.Properties as any;
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email', 'profile']));
+    expect(JSON.stringify(client.CallbackURLs)).toContain('/app/callback');
+    expect(JSON.stringify(client.CallbackURLs)).toContain('DomainName');
+    expect(JSON.stringify(client.LogoutURLs)).toContain('/app/sign-in');
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    // CORS: the console's origin only
+    const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]?.Properties as any;
+    expect(api.CorsConfiguration.AllowOrigins).toHaveLength(1);
+    expect(JSON.stringify(api.CorsConfiguration.AllowOrigins)).toContain('DomainName');
+    expect(api.CorsConfiguration.AllowHeaders).toEqual(expect.arrayContaining(['authorization', 'if-match']));
+    // Outputs
+    template.hasOutput('ConsoleUrl', Match.anyValue());
+    template.hasOutput('LoginDomain', Match.anyValue());
+  });
+
+  it("never has the local runner's sign-in route or the console in the API", () => {
+    // Arrange
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r.Properties as { RouteKey: string }).RouteKey,
+    );
+
+    // Assert
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((k) => /\/local\b|\/app\b/.test(k))).toEqual([]);
+    expect(routes.some((r) => r.path.startsWith('/local') || r.path.startsWith('/app'))).toBe(false);
+  });
+
+  it("links notice emails to the deal's page in the console", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functionPlans.notify.description,
+      Environment: {
+        Variables: Match.objectLike({
+          REP_APP_URL: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/app'])]) }),
+        }),
+      },
+    });
   });
 });
 
@@ -437,7 +565,16 @@ describe('CloserStack evidence', () => {
     const statements = statementsOf(template);
     const signers = statements.filter((s) => actionsOf(s).includes('kms:Sign'));
     expect(signers).toHaveLength(1);
-    expect(statements.flatMap(actionsOf).filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
+    // The console's files are replaced at each deploy; the stored documents never are.
+    const [documentsBucket] = Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) =>
+      id.startsWith('Documents'),
+    );
+    expect(documentsBucket).toBeDefined();
+    const onDocuments = statements.filter((s) =>
+      JSON.stringify(s.Resource ?? '').includes(`"${documentsBucket}"`),
+    );
+    expect(onDocuments.length).toBeGreaterThan(0);
+    expect(onDocuments.flatMap(actionsOf).filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const sealing = functions.filter(
       (f) => (f.Properties.Environment as { Variables: Json }).Variables.SEAL_KMS_KEY_ID !== undefined,

@@ -4,9 +4,10 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
+import { OUTBOX_TYPES } from '#contracts/streams';
 import { readContext } from '#infra/context';
 import { aggregateFilters, CloserStack, functionPlans, outboxFilter, stackFunctionNames } from '#infra/stack';
-import { OUTBOX_TYPES } from '../../functions/notify/filter.ts';
 
 /**
  * The background functions' wiring and the optional parts of the stack, in one synthesis: a custom
@@ -80,8 +81,9 @@ describe('CloserStack.wireNotify', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 6 * 3600,
+      MaximumRetryAttempts: STREAM_MAPPINGS.notify.retryAttempts,
+      MaximumRecordAgeInSeconds: STREAM_MAPPINGS.notify.maxRecordAgeSeconds,
+      BatchSize: STREAM_MAPPINGS.notify.batchSize,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
     });
   });
@@ -214,6 +216,31 @@ describe('CloserStack.wireAggregate', () => {
   });
 });
 
+describe('CloserStack.wireDeliver', () => {
+  it('runs deliver every minute, with SES, the link key and the table, and an error alarm', () => {
+    const target = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [target, 'Arn'] } })],
+    });
+    const fn = template.toJSON().Resources[target.asString()];
+    expect(fn.Properties.Description).toBe(functionPlans.deliver.description);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'LINK_KEY_SECRET_ARN']),
+    );
+    const actions = statementsOfFunction(functionPlans.deliver.description).flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining(['ses:SendRawEmail', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+    );
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(stackFunctionNames()).toContain('deliver');
+  });
+
+  it('outputs the notify dead-letter queue for the replay command', () => {
+    template.hasOutput('NotifyDeadLetterQueueUrl', { Value: { Ref: Match.anyValue() } });
+  });
+});
+
 describe('CloserStack.wireExpire', () => {
   it('runs expire on the configured rate', () => {
     const target = new Capture();
@@ -247,9 +274,17 @@ describe('CloserStack options', () => {
       Stage: '$default',
       ApiMappingKey: Match.absent(),
     });
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://quotes.example.com' }) },
-    });
+    // Closer's functions (not CDK's console-upload helpers) link quotes on the custom domain.
+    const closerFunctions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id),
+    );
+    Template.fromJSON({ Resources: Object.fromEntries(closerFunctions) }).allResourcesProperties(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ PUBLIC_BASE_URL: 'https://quotes.example.com' }) } },
+    );
+    // The console may call the API there (its CSP names the domain).
+    const csp = JSON.stringify(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(csp).toContain('https://quotes.example.com');
     template.hasOutput('PublicBaseUrl', { Value: 'https://quotes.example.com' });
     template.hasOutput('CustomDomainTarget', {
       Value: { 'Fn::GetAtt': [Match.anyValue(), 'RegionalDomainName'] },

@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '#contracts/actor';
 import {
   bucketId,
   type Contribution,
@@ -11,7 +12,6 @@ import {
   monthOf,
   sumContributions,
 } from '#domain/reports';
-import type { User } from '#http/auth';
 import type { Deal } from '#schemas/deals';
 import { bucketKey, queryBuckets } from '#store/aggregates';
 import { db, table } from '#store/client';

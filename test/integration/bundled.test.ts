@@ -8,6 +8,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { PDFParse } from 'pdf-parse';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '#contracts/routes';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
+import { isOutboxEvent } from '#contracts/streams';
 import { type Bundles, synthBundles } from '#infra/local/bundles';
 import { ensureTable } from '#infra/local/dynamodb';
 import {
@@ -21,12 +24,11 @@ import { localSecret, signToken, verifyToken } from '#infra/local/jwt';
 import { createLocalServer, type LocalServer } from '#infra/local/server';
 import { type StreamPoller, startStreamPoller } from '#infra/local/stream-poller';
 import { userFor } from '#infra/local/users';
-import { routes } from '#infra/routes';
 import { functionPlans, stackFunctionNames } from '#infra/stack';
 import { db } from '#store/client';
 import { keys } from '#store/keys';
 import { to, waitForEmails } from '#test/mail';
-import { isOutboxEvent } from '../../functions/notify/filter.ts';
+import { SIGNATURE } from '#test/signature';
 
 /**
  * The quote journey through the bundles `cdk deploy` would upload, not the TypeScript sources: what
@@ -36,9 +38,6 @@ import { isOutboxEvent } from '../../functions/notify/filter.ts';
  */
 const SYNTH_TIMEOUT = 180_000;
 const TABLE = 'closer-bundled';
-/** A 1×1 transparent PNG: a drawn signature small enough for tests. */
-const PNG =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 const outdir = mkdtempSync(join(tmpdir(), 'closer-bundles-'));
 let bundles: Bundles;
@@ -87,6 +86,7 @@ beforeAll(async () => {
     filter: (record: DynamoDBRecord) =>
       record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
     functionName: 'notify',
+    mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     log: (m: string, e?: unknown) => console.error('[bundled poller]', m, e),
   });
@@ -230,7 +230,7 @@ describe('the bundled functions', () => {
     expect(page.type).toContain('text/html');
     expect(page.text()).toContain(quote.number);
     const signed = await request('POST', `/q/${token}/sign`, {
-      body: { name: 'Jeanne Dupont', email: contact.email, signature: PNG, consent: true },
+      body: { name: 'Jeanne Dupont', email: contact.email, signature: SIGNATURE, consent: true },
     });
     expect(signed.status).toBe(200);
     expect(signed.json()).toMatchObject({ status: 'signed', number: quote.number });

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { User } from '#contracts/actor';
 import { BOM, parseCsv } from '#domain/csv';
-import type { User } from '#http/auth';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { call, users } from '#test/api';
@@ -155,6 +155,33 @@ describe('POST /deals/import', () => {
     ];
     return csvFile(rows.map((r) => changes[r[0] ?? ''] ?? r));
   }
+
+  it("answers another rep's deal id exactly as an unknown id", async () => {
+    // Arrange: bob's deal, and an id nobody has.
+    const bob = rep('bob');
+    const alice = rep('alice');
+    const theirs = (await call('POST', '/deals', { user: bob, body: { name: 'Not yours' } })).body
+      .id as string;
+    const unknown = ulid();
+    const rows = (id: string) =>
+      csvFile([
+        ['id', 'name'],
+        [id, 'Renamed'],
+      ]);
+
+    // Act
+    const other = await importFile(alice, rows(theirs), { dryRun: 'true' });
+    const none = await importFile(alice, rows(unknown), { dryRun: 'true' });
+
+    // Assert: the same answer, but for the id itself.
+    expect(other.status).toBe(none.status);
+    expect(JSON.stringify(other.body).replaceAll(theirs, 'ID')).toBe(
+      JSON.stringify(none.body).replaceAll(unknown, 'ID'),
+    );
+    expect(other.body.errors[0].problems[0].message).toBe(
+      `no deal "${theirs}" (leave id empty to create deals)`,
+    );
+  });
 
   it('validates every row on a dry run and writes nothing', async () => {
     // Arrange

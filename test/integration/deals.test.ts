@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
 import { Deal } from '#schemas/deals';
 import { call, users } from '#test/api';
 
@@ -194,6 +194,41 @@ describe('deals', () => {
     expect(page1.body.items).toHaveLength(3);
     expect(page2.body.items.map((d: { name: string }) => d.name)).toEqual(['Delta']);
     expect(page2.body.nextCursor).toBeUndefined();
+  });
+
+  it("filters by contact and by company, and a rep sees only the client's deals they can access", async () => {
+    // Arrange
+    const owner = rep();
+    const other = rep('other');
+    const contact = await call('POST', '/contacts', {
+      user: owner,
+      body: { name: 'Jeanne Filter', email: 'jeanne.filter@example.com' },
+    });
+    const company = await call('POST', '/companies', { user: owner, body: { name: 'Filter SAS' } });
+    expect(contact.status).toBe(201);
+    expect(company.status).toBe(201);
+    const contactId = contact.body.id as string;
+    const companyId = company.body.id as string;
+    const make = (user: User, body: Record<string, unknown>) =>
+      call('POST', '/deals', { user, body: { closeDate: '2027-05-01', ...body } });
+    await make(owner, { name: 'With contact', contactId });
+    await make(owner, { name: 'With both', contactId, companyId });
+    await make(owner, { name: 'With company', companyId });
+    await make(owner, { name: 'Neither' });
+    await make(other, { name: 'Other rep, same contact', contactId });
+    const names = async (user: User, query: Record<string, string>) =>
+      (await call('GET', '/deals', { user, query })).body.items.map((d: { name: string }) => d.name).sort();
+
+    // Act + Assert
+    expect(await names(owner, { contactId })).toEqual(['With both', 'With contact']);
+    expect(await names(owner, { companyId })).toEqual(['With both', 'With company']);
+    expect(await names(owner, { contactId, companyId })).toEqual(['With both']);
+    expect(await names(other, { contactId })).toEqual(['Other rep, same contact']);
+    expect(await names(users.maya, { contactId })).toEqual([
+      'Other rep, same contact',
+      'With both',
+      'With contact',
+    ]);
   });
 
   it('sets repeat when the contact already has a won deal', async () => {

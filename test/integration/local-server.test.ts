@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Route } from '#contracts/routes';
 import { userFromEvent } from '#http/auth';
 import { signToken, verifyToken } from '#infra/local/jwt';
 import { createLocalServer, type LambdaHttpHandler, type LocalServer } from '#infra/local/server';
 import { userFor } from '#infra/local/users';
-import type { Route } from '#infra/routes';
 
 const secret = new TextEncoder().encode('local-server-test-secret');
 const otherSecret = new TextEncoder().encode('some-other-secret');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,7 +102,21 @@ describe('npm start', () => {
     const pipelines = await get(`${api1}/pipelines`, alice);
     const deals = await get(`${api1}/deals`, alice);
     const viewer = await fetch(`http://localhost:${first.SES_PORT}/`);
+    const screen = await fetch(`${api1}/app/deals/some-deal`);
+    const signIn = await fetch(`${api1}/local/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'maya', manager: true }),
+    });
 
+    expect(banner1.split('\n').find((l) => l.includes('http://'))).toContain(`${api1}/app/`);
+    // The console: any screen of the app is its index.html, under the strict CSP.
+    expect(screen.status).toBe(200);
+    expect(await screen.text()).toContain('<div id="root">');
+    expect(screen.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const session = (await signIn.json()) as { token: string; user: { id: string; manager: boolean } };
+    expect(session.user).toMatchObject({ id: 'maya', manager: true });
+    expect((await get(`${api1}/deals`, session.token)).status).toBe(200);
     expect(pipelines.status).toBe(200);
     expect(pipelines.body.items.length).toBeGreaterThan(0);
     expect(deals.status).toBe(200);
@@ -132,6 +146,43 @@ describe('npm start', () => {
     expect(await run2.exited).toBe(0);
     expect(await waitForFreePort(Number(second.DYNAMODB_PORT))).toBe(true);
   }, 120_000);
+
+  it('comes back with its data after a SIGKILL, stopping the DynamoDB Local the killed run left', async () => {
+    // Arrange: a running stack, a deal of our own.
+    const dir = mkdtempSync(join(tmpdir(), 'closer-kill-'));
+    try {
+      const first = await ports();
+      const run1 = launch({ ...first, DATA_DIR: dir });
+      const banner1 = await ready(run1, 150_000);
+      const alice = tokenOf(banner1, 'alice');
+      const created = await fetch(`http://localhost:${first.PORT}/deals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Survives a kill -9' }),
+      });
+      expect(created.status).toBe(201);
+      const java = Number(readFileSync(join(dir, 'dynamodb.pid'), 'utf8').trim().split(/\s+/)[0]);
+
+      // Act: killed hard, its DynamoDB Local (another process group) stays behind; then a new start.
+      run1.child.kill('SIGKILL');
+      await run1.exited;
+      expect(() => process.kill(java, 0)).not.toThrow();
+      const second = await ports();
+      const run2 = launch({ ...second, DATA_DIR: dir });
+      const banner2 = await ready(run2, 150_000);
+
+      // Assert
+      expect(banner2).toContain(`stopping DynamoDB Local (pid ${java}) left running`);
+      expect(() => process.kill(java, 0)).toThrow();
+      const deals = await get(`http://localhost:${second.PORT}/deals`, alice);
+      expect(deals.body.items.map((d) => d.name)).toContain('Survives a kill -9');
+      run2.child.kill('SIGTERM');
+      expect(await run2.exited).toBe(0);
+      expect(await waitForFreePort(Number(second.DYNAMODB_PORT))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 360_000);
 
   it('exits with code 1 and one line when a port is already in use', async () => {
     const blocker = createServer();

@@ -6,6 +6,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { getStringFromEnv } from '#config/env';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
+import { deadLetterDir, fileDeadLetters, replayDeadLetters } from '#infra/local/dead-letters';
 import { localClient } from '#infra/local/dynamodb';
 import {
   type DroppedBatch,
@@ -47,7 +49,7 @@ function start(options: Partial<StreamPollerOptions> & Pick<StreamPollerOptions,
     dataDir,
     pollIntervalMs: 50,
     retryDelayMs: 5,
-    batchSize: 1000,
+    mapping: { ...STREAM_MAPPINGS.notify, batchSize: 1000, bisectBatchOnError: false },
     ...options,
   });
   pollers.push(poller);
@@ -132,12 +134,12 @@ describe('local stream poller', () => {
     expect(remove?.dynamodb).not.toHaveProperty('NewImage');
   });
 
-  it('retries a failing batch, drops it after maxRetries and moves on', async () => {
+  it('retries a failing batch, drops it after the retry attempts and moves on', async () => {
     const p = prefix();
     const attempts: string[][] = [];
     const dropped: DroppedBatch[] = [];
     const poller = start({
-      maxRetries: 2,
+      mapping: { ...STREAM_MAPPINGS.notify, retryAttempts: 2 },
       filter: (r) => pkOf(r).startsWith(p),
       onDropped: (batch) => dropped.push(batch),
       handler: async (event) => {
@@ -157,6 +159,82 @@ describe('local stream poller', () => {
     expect(dropped[0]?.attempts).toBe(3);
     expect(dropped[0]?.records.map(pkOf)).toEqual([`${p}poison`]);
     expect(dropped[0]?.error).toEqual(new Error('cannot process poison'));
+    expect(dropped[0]?.condition).toBe('RetryAttemptsExhausted');
+  });
+
+  it('bisects a failing batch with the mapping settings, so one bad record ends alone in the dead letters', async () => {
+    // Arrange: four records in one batch, the third poisoned; the notify mapping's settings.
+    const p = prefix();
+    for (const name of ['1', '2', 'poison', '4']) await put(`${p}${name}`);
+    const attempts: string[][] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'closer-dead-'));
+    dirs.push(dataDir);
+    const store = fileDeadLetters(deadLetterDir(dataDir, 'test'), 'test');
+    const processed = new Set<string>();
+
+    // Act
+    const poller = start({
+      mapping: STREAM_MAPPINGS.notify,
+      filter: (r) => pkOf(r).startsWith(p),
+      onDropped: store.put,
+      handler: async (event) => {
+        const pks = event.Records.map(pkOf);
+        attempts.push(pks);
+        if (pks.includes(`${p}poison`)) throw new Error('cannot process poison');
+        for (const pk of pks) processed.add(pk);
+      },
+    });
+    await poller.drain();
+
+    // Assert: split until the poison is alone, retried retryAttempts times, then kept on disk.
+    // (How GetRecords cuts the shared stream into batches varies; without bisecting, the records
+    // batched with the poison would never go through.)
+    expect([...processed].sort()).toEqual([`${p}1`, `${p}2`, `${p}4`].sort());
+    const alone = attempts.filter((a) => a.length === 1 && a[0] === `${p}poison`);
+    expect(alone).toHaveLength(STREAM_MAPPINGS.notify.retryAttempts + 1);
+    const letters = store.list();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.letter.records.map(pkOf)).toEqual([`${p}poison`]);
+    expect(letters[0]?.letter.requestContext.condition).toBe('RetryAttemptsExhausted');
+    expect(letters[0]?.letter.DDBStreamBatchInfo.startSequenceNumber).toBe(
+      letters[0]?.letter.records[0]?.dynamodb?.SequenceNumber,
+    );
+
+    // And the replay hands them over again: a handler that now succeeds empties the dead letters.
+    const replayed: string[] = [];
+    const result = await replayDeadLetters(
+      store,
+      async (event) => {
+        replayed.push(...event.Records.map(pkOf));
+        return { batchItemFailures: [] };
+      },
+      'test',
+    );
+    expect(result).toEqual({ letters: 1, records: 1, failed: [] });
+    expect(replayed).toEqual([`${p}poison`]);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('sends records older than the maximum record age to the dead letters unprocessed', async () => {
+    const p = prefix();
+    await put(`${p}old`);
+    const dropped: DroppedBatch[] = [];
+    const seen: string[] = [];
+    await new Promise((r) => setTimeout(r, 1_100));
+    const poller = start({
+      mapping: { ...STREAM_MAPPINGS.notify, maxRecordAgeSeconds: 1 },
+      filter: (r) => pkOf(r).startsWith(p),
+      onDropped: (batch) => dropped.push(batch),
+      handler: async (event) => {
+        seen.push(...event.Records.map(pkOf));
+      },
+    });
+    await poller.drain();
+
+    expect(seen).toEqual([]);
+    expect(dropped.map((d) => [d.condition, d.records.map(pkOf)])).toEqual([
+      ['RecordAgeExceeded', [`${p}old`]],
+    ]);
   });
 
   it('retries from the first failed record on a partial batch response', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { routes } from '#contracts/routes';
 import type { Contract } from '#http/operation';
-import { routes } from '#infra/routes';
 import { call } from '#test/api';
+import { openApiDocument } from '../../functions/api/openapi.ts';
 import { operations } from '../../functions/api/operations.ts';
 import { documentContracts } from '../../functions/documents/contracts.ts';
 
@@ -75,5 +76,16 @@ describe('GET /openapi.json', () => {
       'if-match',
     );
     expect(doc.paths['/deals/{id}'].patch.responses['412']).toBeDefined();
+  });
+
+  it('serves the document the current contracts generate (npm run openapi writes it)', async () => {
+    // Arrange: the document as the code's contracts and route table give it now.
+    const expected = openApiDocument();
+
+    // Act: what the route serves, the file generated at build time.
+    const served = (await call('GET', '/openapi.json')).body;
+
+    // Assert: a contract changed without `npm run openapi` fails here.
+    expect(served, 'functions/api/openapi.json is stale: run npm run openapi').toEqual(expected);
   });
 });

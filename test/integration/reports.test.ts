@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '#contracts/actor';
 import { BOM, parseCsv } from '#domain/csv';
 import { addMonths } from '#domain/reports';
-import type { User } from '#http/auth';
 import { call, users } from '#test/api';
 import { eventually } from '#test/eventually';
 import { rep } from '#test/fixtures';

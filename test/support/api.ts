@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
+import { routes } from '#contracts/routes';
 import { gatewayEvent, userClaims } from '#infra/local/gateway-event';
-import { routes } from '#infra/routes';
 import { handler as apiHandler } from '../../functions/api/handler.ts';
 import { handler as bulkHandler } from '../../functions/bulk/handler.ts';
 import { handler as documentsHandler } from '../../functions/documents/handler.ts';

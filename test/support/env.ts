@@ -1,6 +1,8 @@
 /** The settings every test process sees (workers and the global setup alike). */
 export const testEnv = {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Embedded-metric JSON lines are for CloudWatch; tests spy on the metrics instead.
+  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'local',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,6 +1,9 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
-import type { User } from '#http/auth';
+import type { User } from '#contracts/actor';
+import { db, table } from '#store/client';
+import { keys } from '#store/keys';
 import { call, users } from './api.ts';
 
 /** A rep of our own per test, so list assertions do not see other tests' data. */
@@ -79,4 +82,17 @@ export async function sentQuote(
   expect(sent.status).toBe(200);
   const token = String(sent.body.url).split('/q/')[1] ?? '';
   return { deal, contact, quote, token, url: String(sent.body.url) };
+}
+
+/** Moves a quote's validity date to yesterday (and its place in the expiry index with it). */
+export async function backdateQuote(dealId: string, quoteId: string) {
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.quote(dealId, quoteId),
+      UpdateExpression: 'SET validUntil = :d, GSI6SK = :sk',
+      ExpressionAttributeValues: { ':d': yesterday, ':sk': `${yesterday}#${quoteId}` },
+    }),
+  );
 }

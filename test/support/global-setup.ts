@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
+import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
+import { ensureConsoleBuilt } from '#infra/console-assets';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { startEvidence } from '#infra/local/evidence';
 import { freePort } from '#infra/local/ports';
@@ -17,6 +19,8 @@ import { testEnv } from './env.ts';
  */
 export default async function setup(_project: TestProject) {
   Object.assign(process.env, testEnv);
+  // Built once, before any worker: the stack tests upload it, npm start and the browser tests serve it.
+  await ensureConsoleBuilt();
   const dynamo = await startDynamo({ port: await freePort() });
   await ensureTable(dynamo.endpoint, testEnv.TABLE_NAME);
   const ses = await startSes({ port: await freePort() });
@@ -30,13 +34,14 @@ export default async function setup(_project: TestProject) {
   process.env.SEAL_DIR = evidence.sealDir;
   // Imported only now: the handler's clients read the endpoints when they load.
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isOutboxEvent } = await import('../../functions/services/notify.ts');
+  const { isOutboxEvent } = await import('../../contracts/streams.ts');
   const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   const poller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,
     handler,
     functionName: 'notify',
+    mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     filter: (record: DynamoDBRecord) =>
       record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
@@ -44,14 +49,14 @@ export default async function setup(_project: TestProject) {
   });
   // aggregate: the report aggregates' consumer, fed from the same stream as in the cloud.
   const { handler: aggregate } = await import('../../functions/aggregate/handler.ts');
-  const { isDealRecord } = await import('../../functions/aggregate/filter.ts');
+  const { isDealRecord } = await import('../../contracts/streams.ts');
   const aggregatePoller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,
     handler: aggregate,
     functionName: 'aggregate',
+    mapping: STREAM_MAPPINGS.aggregate,
     retryDelayMs: 100,
-    maxRetries: 10,
     pollIntervalMs: 100,
     filter: isDealRecord,
     log: (m: string, e?: unknown) => console.error('[aggregate poller]', m, e),

@@ -9,24 +9,10 @@ import {
   searchText,
 } from '#domain/deals';
 import { ForbiddenError, ValidationError } from '#domain/errors';
-import { buildPipelineDefinition, defaultPipelineInput, slugify } from '#domain/pipelines';
-import type { User } from '#http/auth';
-import type { Pipeline } from '#schemas/pipelines';
+import { slugify } from '#domain/pipelines';
+import { alice, dealContext, maya, now, pipeline } from '#test/domain';
 
-const now = '2026-11-23T10:00:00.000Z';
-let counter = 0;
-const clock = { now, newId: () => `01JD3M8ZP6V0Q6W9C2R4K5T${String(counter++).padStart(3, '0')}` };
-const pipeline: Pipeline = {
-  id: '01JD3M8ZP6V0Q6W9C2R4K5T7XY',
-  ...buildPipelineDefinition(defaultPipelineInput()),
-  isDefault: true,
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-};
-const alice: User = { id: 'alice', email: 'a@x', name: 'Alice', manager: false };
-const maya: User = { id: 'maya', email: 'm@x', name: 'Maya', manager: true };
-const ctx = { ...clock, user: alice, pipeline, products: new Map(), repeat: false, defaultCurrency: 'EUR' };
+const ctx = dealContext;
 
 describe('createDeal', () => {
   it('defaults the close date to six weeks out and the probability to the stage', () => {

@@ -1,8 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as z from 'zod';
+import type { User } from '#contracts/actor';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#domain/errors';
 import { userFromEvent } from '#http/auth';
-import { readBody } from '#http/handler';
+import { httpHandler, readBody } from '#http/handler';
+import { defineOperation } from '#http/operation';
+import { json } from '#http/response';
 
 const event = (body: string, type: string, base64 = false) =>
   ({
@@ -43,5 +47,33 @@ describe('userFromEvent', () => {
 
   it('refuses an event without a subject', () => {
     expect(() => userFromEvent({ requestContext: {} } as never)).toThrow('bearer token');
+  });
+});
+
+describe('operations', () => {
+  it('type the user as absent on public routes and present on rep routes', () => {
+    defineOperation({ summary: 'public', auth: 'public', response: z.object({}) }, async ({ user }) => {
+      expectTypeOf(user).toEqualTypeOf<undefined>();
+      return json(200, {});
+    });
+    defineOperation({ summary: 'rep', response: z.object({}) }, async ({ user }) => {
+      expectTypeOf(user).toEqualTypeOf<User>();
+      return json(200, {});
+    });
+  });
+
+  it('refuse to build a handler whose contract disagrees with the route table about auth', () => {
+    // getQuotePage is public in the route table; a contract without `auth: 'public'` is a rep one.
+    const rep = defineOperation({ summary: 'page', response: z.object({}) }, async () => json(200, {}));
+    const stub = defineOperation({ summary: 'x', auth: 'public', response: z.object({}) }, async () =>
+      json(200, {}),
+    );
+    const build = () =>
+      httpHandler(
+        'pages',
+        { getQuotePage: rep, signQuote: stub, requestQuoteChanges: stub, declineQuote: stub },
+        { maxBodyBytes: 1024 },
+      );
+    expect(build).toThrow('route GET /q/{token} is public but its contract says rep');
   });
 });

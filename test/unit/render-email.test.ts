@@ -176,4 +176,30 @@ describe('interpolate', () => {
       '{{b}} {{b}} {{b}} {{7*7}} {{__proto__}}',
     );
   });
+
+  it.each(LOCALES)('says that a closed deal stayed as the rep left it (%s)', (locale) => {
+    // Arrange
+    const notice = {
+      kind: 'declined' as const,
+      at: '2026-11-22T08:15:00.000Z',
+      url: 'https://x/deals/1',
+      locale,
+    };
+
+    // Act
+    const won = renderRepNotice(view('en'), { ...notice, dealStays: 'won' });
+    const lost = renderRepNotice(view('en'), { ...notice, dealStays: 'lost' });
+    const open = renderRepNotice(view('en'), notice);
+
+    // Assert
+    const [wonLine, lostLine] =
+      locale === 'fr'
+        ? ['L’affaire était déjà gagnée', 'L’affaire était déjà perdue']
+        : ['The deal was already won', 'The deal was already lost'];
+    expect(won.text).toContain(wonLine);
+    expect(won.html).toContain(wonLine);
+    expect(lost.text).toContain(lostLine);
+    expect(open.text).not.toContain(wonLine);
+    expect(open.text).not.toContain(lostLine);
+  });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { currencyDigits } from '#contracts/currency';
 import { loadEmailStrings } from '#render/email';
 import {
-  currencyDigits,
   formatDate,
   formatDateTime,
   formatMoney,

@@ -5,10 +5,11 @@ import { promisify } from 'node:util';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '#render/i18n';
-import { type Certificate, renderQuotePdf, SignatureImageError, signaturePng } from '#render/pdf';
+import { type Certificate, RenderError, renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Quote } from '#schemas/quotes';
+import { hostileSignatures, SIGNATURE } from '#test/signature';
 import { line, makeQuote, manyLines } from './render-fixtures.ts';
 
 const TEMPLATES = ['classic', 'modern'] as const;
@@ -311,27 +312,37 @@ describe('renderQuotePdf', () => {
     expect(raw).toContain('(D:20261122081507Z)');
   });
 
-  it('embeds a drawn signature, and refuses one that claims a huge canvas', async () => {
-    // Arrange: a 1×1 PNG, and the same header claiming 100000×100000 pixels.
-    const tiny =
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-    const bomb = Buffer.from(tiny, 'base64');
-    bomb.writeUInt32BE(100_000, 16);
-    bomb.writeUInt32BE(100_000, 20);
-
+  it('embeds a drawn signature as an opaque image', async () => {
     // Act
-    const signed = await render(makeQuote(), {
-      ...CERTIFICATE,
-      method: 'drawn',
-      signatureImage: `data:image/png;base64,${tiny}`,
-    });
+    const signed = await render(makeQuote(), { ...CERTIFICATE, method: 'drawn', signatureImage: SIGNATURE });
 
     // Assert
-    expect(signed.toString('latin1')).toContain('/Subtype /Image');
-    expect(() => signaturePng(`data:image/png;base64,${bomb.toString('base64')}`)).toThrow(
-      SignatureImageError,
-    );
-    expect(() => signaturePng('data:image/svg+xml;base64,PHN2Zz4=')).toThrow(SignatureImageError);
+    const raw = signed.toString('latin1');
+    expect(raw).toContain('/Subtype /Image');
+    expect(raw).not.toContain('/SMask');
+  });
+
+  it('fails the one document with a RenderError for each damaged stored image, and nothing escapes', async () => {
+    // Arrange: images stored before signing checked them. pdfkit would inflate some of them in a
+    // zlib callback whose throw nothing can catch; any such throw fails this test run.
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (const [name, signatureImage] of Object.entries(hostileSignatures())) {
+        // Act + Assert
+        await expect(
+          render(makeQuote(), { ...CERTIFICATE, method: 'drawn', signatureImage }),
+          name,
+        ).rejects.toBeInstanceOf(RenderError);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+    // The next document renders as usual.
+    expect((await render(makeQuote(), CERTIFICATE)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
 

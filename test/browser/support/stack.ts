@@ -23,11 +23,15 @@ export async function startStack(): Promise<Stack> {
   const baseUrl = `http://127.0.0.1:${port}`;
   // The handlers build links and check form origins from it; set before they are first imported.
   process.env.PUBLIC_BASE_URL = baseUrl;
-  const { routes } = await import('#infra/routes');
+  const { routes } = await import('#contracts/routes');
   const { loadHandlers } = await import('#infra/local/handlers');
   const { createLocalServer } = await import('#infra/local/server');
+  const { consoleRoutes, ensureConsoleBuilt } = await import('#infra/local/console');
   const secret = jwtSecret();
+  // The console as `npm start` serves it (built first when missing or stale), with the local sign-in.
+  await ensureConsoleBuilt();
   const server: LocalServer = createLocalServer({
+    before: consoleRoutes({ secret }),
     routes,
     handlers: loadHandlers(routes.map((r) => r.fn)),
     verify: (token) => verifyToken(token, secret),
@@ -48,10 +52,17 @@ export interface ApiResult<T> {
   body: T;
 }
 
-/** A rep of our own (fresh id per test), calling the JSON API over HTTP with a bearer token. */
-export async function repClient(baseUrl: string, name = 'browser-rep') {
-  const id = `${name}-${ulid().toLowerCase()}`;
-  const token = await signToken(userFor(id), jwtSecret());
+/**
+ * A rep of our own (fresh id per test), calling the JSON API over HTTP with a bearer token; with
+ * `as`, that exact user (a demo user such as bob, or maya as manager).
+ */
+export async function repClient(
+  baseUrl: string,
+  name = 'browser-rep',
+  as?: { id: string; manager?: boolean },
+) {
+  const id = as?.id ?? `${name}-${ulid().toLowerCase()}`;
+  const token = await signToken(userFor(id, { manager: as?.manager ?? false }), jwtSecret());
   async function call<T = any>(method: string, route: string, body?: unknown): Promise<ApiResult<T>> {
     const res = await fetch(`${baseUrl}${route}`, {
       method,

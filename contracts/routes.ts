@@ -56,6 +56,7 @@ export const routes = [
   { method: 'GET', path: '/quotes/{id}/preview', fn: 'api', auth: 'rep', operation: 'previewQuote' },
   { method: 'GET', path: '/quotes/{id}/pdf', fn: 'documents', auth: 'rep', operation: 'getQuotePdf' },
   { method: 'POST', path: '/quotes/{id}/send', fn: 'documents', auth: 'rep', operation: 'sendQuote' },
+  { method: 'POST', path: '/quotes/{id}/resend', fn: 'api', auth: 'rep', operation: 'resendQuote' },
   { method: 'POST', path: '/quotes/{id}/revise', fn: 'api', auth: 'rep', operation: 'reviseQuote' },
   { method: 'POST', path: '/quotes/{id}/withdraw', fn: 'api', auth: 'rep', operation: 'withdrawQuote' },
   { method: 'GET', path: '/templates', fn: 'api', auth: 'rep', operation: 'listTemplates' },

@@ -1,0 +1,1 @@
+export { CallbackScreen as Component } from '../../features/auth/components/sign-in.tsx';

@@ -1,0 +1,1 @@
+export { CompaniesScreen as Component } from '../../features/companies/components/companies.tsx';

@@ -1,0 +1,1 @@
+export { CompanyScreen as Component } from '../../features/companies/components/companies.tsx';

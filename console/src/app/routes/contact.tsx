@@ -1,0 +1,1 @@
+export { ContactScreen as Component } from '../../features/contacts/components/contacts.tsx';

@@ -1,0 +1,1 @@
+export { DealScreen as Component } from '../../features/deals/components/deal-page.tsx';

@@ -1,0 +1,1 @@
+export { DealsListScreen as Component } from '../../features/deals/components/deals-list.tsx';

@@ -1,0 +1,1 @@
+export { NewDealScreen as Component } from '../../features/deals/components/new-deal.tsx';

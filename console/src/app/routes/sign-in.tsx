@@ -1,0 +1,1 @@
+export { SignInScreen as Component } from '../../features/auth/components/sign-in.tsx';
