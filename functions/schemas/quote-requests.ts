@@ -18,22 +18,26 @@ export const QuoteCreateInput = z
   })
   .meta({ id: 'QuoteCreateInput' });
 
+/** An email's subject and message as a rep may write them, for a first send or a resend. */
+const EmailSubject = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .optional()
+  .meta({ description: "default: the template's, in the quote's locale" });
+const EmailMessage = z
+  .string()
+  .max(5000)
+  .optional()
+  .meta({ description: "default: the template's, in the quote's locale" });
+
 export const QuoteSendInput = z
   .strictObject({
     channel: z.enum(['email', 'link']),
     to: Email.optional().meta({ description: "email only; default: the quote's recipient" }),
-    subject: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({ description: "default: the template's, in the quote's locale" }),
-    message: z
-      .string()
-      .max(5000)
-      .optional()
-      .meta({ description: "default: the template's, in the quote's locale" }),
+    subject: EmailSubject,
+    message: EmailMessage,
   })
   .refine(
     (v) =>
@@ -49,18 +53,8 @@ export const QuoteResendInput = z
     to: Email.optional().meta({
       description: "default: the quote's recipient (a new address for a lost or refused email)",
     }),
-    subject: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({ description: "default: the template's, in the quote's locale" }),
-    message: z
-      .string()
-      .max(5000)
-      .optional()
-      .meta({ description: "default: the template's, in the quote's locale" }),
+    subject: EmailSubject,
+    message: EmailMessage,
   })
   .meta({ id: 'QuoteResendInput' });
 

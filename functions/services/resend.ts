@@ -1,7 +1,7 @@
 import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { newEvent, userActor } from '#domain/events';
-import { AWAITING_CUSTOMER, isPastValidity, QuoteStateError } from '#domain/quotes';
+import { AWAITING_CUSTOMER, effectiveStatus, QuoteStateError } from '#domain/quotes';
 import { hashToken, newToken, sealToken, unsealToken } from '#domain/tokens';
 import type { QuoteResendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
@@ -26,8 +26,9 @@ export async function resendQuote(
   await rememberUser(user);
   const { quote, deal } = await getQuoteFor(id, user);
   const clock = systemClock();
-  if (!AWAITING_CUSTOMER.includes(quote.status)) throw new QuoteStateError(quote.status, 'resent');
-  if (isPastValidity(quote, clock.now)) throw new QuoteStateError('expired', 'resent');
+  // A quote past its validity date counts as expired here too, before the job has run.
+  const status = effectiveStatus(quote, clock.now);
+  if (!AWAITING_CUSTOMER.includes(status)) throw new QuoteStateError(status, 'resent');
   const key = await linkKey();
   let sealed = await getLinkSeal(deal.id, quote.id);
   let token: string;
