@@ -330,6 +330,11 @@ export class CloserStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.data.tableName });
     new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
+    new CfnOutput(this, 'SealKeyArn', {
+      description:
+        'The KMS key that seals signed copies (npm run migrate:documents needs it as SEAL_KMS_KEY_ID)',
+      value: this.sealKey.keyArn,
+    });
     new CfnOutput(this, 'SealKeyArn', { value: this.sealKey.keyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     if (this.http.domainName) {

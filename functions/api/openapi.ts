@@ -89,6 +89,29 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
+/** A multipart/form-data body with one file field (OpenAPI 3.1: a string with contentMediaType). */
+function uploadBody(upload: NonNullable<Contract['upload']>) {
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: {
+            [upload.field]: {
+              type: 'string',
+              contentMediaType: upload.mediaType,
+              description: upload.description,
+            },
+          },
+          required: [upload.field],
+        },
+        encoding: { [upload.field]: { contentType: upload.mediaType } },
+      },
+    },
+  };
+}
+
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function buildOpenApi(
@@ -185,6 +208,7 @@ export function buildOpenApi(
             },
           }
         : {}),
+      ...(c.upload ? { requestBody: uploadBody(c.upload) } : {}),
       responses: { [status]: success, ...errorResponses },
     };
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VerifyResult } from '#schemas/verify';
-import { fill, formatDateTime, intlLocale, type LabelKey, type Locale } from './i18n.ts';
 import { compiledTemplate, createHandlebars } from './handlebars.ts';
+import { fill, formatDateTime, intlLocale, type LabelKey, type Locale } from './i18n.ts';
 import { pageAssets } from './page.ts';
 import { templatesDir } from './paths.ts';
 import { DEFAULT_TEMPLATE_ID, getTemplate } from './templates.ts';

@@ -152,7 +152,7 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
     // The winner (or a replay) builds the sealed signed copy before answering, so the download
     // that follows finds it. Only the quote that won gets here: 50 racing requests seal once.
     // Loaded on demand: the PDF and seal code stay out of the page's cold start.
-    const { ensureSignedCopy } = await import('./evidence.ts');
+    const { ensureSignedCopy } = await import('./seal.ts');
     return { ...outcome, quote: await ensureSignedCopy(outcome.quote) };
   });
 }

@@ -32,10 +32,6 @@ export async function quotePdf(quote: Quote): Promise<Buffer> {
   return renderQuotePdf(viewOf(quote));
 }
 
-export function pdfFileName(quote: Quote): string {
-  return `${quote.number}-v${quote.version}.pdf`;
-}
-
 /**
  * Sends a draft: the capability link (only its hash stored), status `sent`, the document hash, the
  * deal moved to the pipeline's `onQuoteSent` stage, and `quote.sent` (the outbox entry `notify`
@@ -92,8 +88,4 @@ export async function sendQuote(
       };
     },
   });
-}
-
-export function signedFileName(quote: Quote): string {
-  return `${quote.number}-v${quote.version}-signed.pdf`;
 }

@@ -11,15 +11,23 @@ import { quotePdf } from './documents.ts';
  * One-shot migration for quotes sent before documents were stored: renders each sent quote's PDF
  * once, stores it if (and only if) it hashes to the `documentHash` recorded at sending, and issues
  * it (the verify lookup). A quote whose render no longer matches (templates changed since) is
- * reported, never stored under a hash it does not have. Safe to run twice. Ops only: it scans the
+ * reported, never stored under a hash it does not have. A quote signed before signed copies were
+ * sealed gets its sealed copy too (the stored PDF plus the certificate page, sealed now; its events
+ * predate the hash chain, so the copy says "unchained"). Safe to run twice. Ops only: it scans the
  * table, which no request path does.
  */
 export async function migrateDocuments(): Promise<{
   stored: string[];
   present: string[];
   mismatched: string[];
+  sealed: string[];
 }> {
-  const report = { stored: [] as string[], present: [] as string[], mismatched: [] as string[] };
+  const report = {
+    stored: [] as string[],
+    present: [] as string[],
+    mismatched: [] as string[],
+    sealed: [] as string[],
+  };
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
@@ -35,6 +43,7 @@ export async function migrateDocuments(): Promise<{
       const hash = String(quote.documentHash);
       if (await getDocument(hash)) {
         report.present.push(quote.id);
+        await sealIfSigned(quote, report.sealed);
         continue;
       }
       const pdf = await quotePdf(quote);
@@ -56,8 +65,17 @@ export async function migrateDocuments(): Promise<{
         }),
       );
       report.stored.push(quote.id);
+      await sealIfSigned(quote, report.sealed);
     }
     start = page.LastEvaluatedKey;
   } while (start);
   return report;
+}
+
+/** A signed quote without its sealed copy gets one (the seal code loads only when needed). */
+async function sealIfSigned(quote: Quote, sealed: string[]): Promise<void> {
+  if (quote.status !== 'signed' || quote.signedCopyHash) return;
+  const { ensureSignedCopy } = await import('./seal.ts');
+  await ensureSignedCopy(quote);
+  sealed.push(quote.id);
 }

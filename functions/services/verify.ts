@@ -1,6 +1,6 @@
 import type { VerifyResult } from '#schemas/verify';
 import { getIssuedDocument, getQuoteAt } from '#store/quotes';
-import { dealEvents, quoteChain } from './evidence.ts';
+import { dealEvents, quoteChain } from './history.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 

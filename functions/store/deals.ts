@@ -141,6 +141,7 @@ export async function listEvents(
   dealId: string,
   cursor: string | undefined,
   limit: number,
+  options: { consistent?: boolean } = {},
 ): Promise<Page<DealEvent>> {
   const before = decodeCursor(cursor);
   const out = await db.send(
@@ -152,6 +153,7 @@ export async function listEvents(
       ScanIndexForward: false,
       // One more than asked: whether it comes back tells if there is a next page.
       Limit: limit + 1,
+      ...(options.consistent ? { ConsistentRead: true } : {}),
     }),
   );
   return pageOf(

@@ -18,9 +18,14 @@ export const verifyContracts = {
     summary: 'Check an uploaded PDF (no-JavaScript form, multipart/form-data, at most 10 MB)',
     auth: 'public',
     description:
-      'The file (form field `file`) is hashed and discarded, never stored; the answer is the verify page with the result.',
+      'The file (form field `file`) is hashed and discarded, never stored; the answer is the verify page with the result (422 without a file, 413 over 10 MB).',
     tags: ['verify'],
     query: VerifyQuery,
+    upload: {
+      field: 'file',
+      mediaType: 'application/pdf',
+      description: 'the PDF to check, at most 10 MB',
+    },
     response: page,
     errors: [413],
   },

@@ -561,31 +561,57 @@ describe('CloserStack evidence', () => {
     expect(principal.asObject()).toEqual(pages?.Properties.Role);
   });
 
-  it('lets only the sealing function sign, and no function delete a document', () => {
-    const statements = statementsOf(template);
-    const signers = statements.filter((s) => actionsOf(s).includes('kms:Sign'));
-    expect(signers).toHaveLength(1);
-    // The console's files are replaced at each deploy; the stored documents never are.
+  it('lets only the sealing function sign, and nothing delete or rewrite a stored document', () => {
+    // Arrange: each policy statement with the roles it is attached to, and the roles of Closer's functions
+    const grants = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({
+        statement,
+        roles: (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref),
+      })),
+    );
+    const roleOf = (plan: { description: string }) => {
+      const fn = Object.values(closerFunctions(template)).find(
+        (f) => f.Properties.Description === plan.description,
+      );
+      if (!fn) throw new Error(`no function ${plan.description}`);
+      return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    };
     const [documentsBucket] = Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) =>
       id.startsWith('Documents'),
     );
     expect(documentsBucket).toBeDefined();
-    const onDocuments = statements.filter((s) =>
-      JSON.stringify(s.Resource ?? '').includes(`"${documentsBucket}"`),
+    // A statement reaches the stored documents if it names their bucket or any resource at all.
+    const reachesDocuments = (s: Statement) =>
+      resourcesOf(s).some((r) => r === '*' || JSON.stringify(r).includes(`"${documentsBucket}"`));
+    const onDocuments = grants.filter((g) => reachesDocuments(g.statement));
+    // Act
+    const signers = grants.filter((g) => actionsOf(g.statement).includes('kms:Sign'));
+    const destructive = onDocuments.flatMap((g) =>
+      actionsOf(g.statement).filter((a) =>
+        /^s3:(\*|Delete|PutObject(Acl|Retention|LegalHold|Tagging)|PutBucket|PutLifecycle|Abort)/.test(a),
+      ),
     );
+    const writers = onDocuments.filter((g) => actionsOf(g.statement).some((a) => a.startsWith('s3:Put')));
+    // Assert: one signer, the pages function (signing seals the copy)
+    expect(signers.map((g) => g.roles)).toEqual([[roleOf(functionPlans.pages)]]);
+    // No function (nor CDK's console upload, whose grants name only the console bucket) deletes,
+    // versions away or reconfigures a stored document; objects are named by their SHA-256 in a
+    // versioned bucket, so a PutObject can never lose what was stored.
     expect(onDocuments.length).toBeGreaterThan(0);
-    expect(onDocuments.flatMap(actionsOf).filter((a) => /^s3:(Delete|\*)/.test(a))).toEqual([]);
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    const sealing = functions.filter(
+    expect(destructive).toEqual([]);
+    expect(writers.flatMap((g) => g.roles).sort()).toEqual(
+      [roleOf(functionPlans.documents), roleOf(functionPlans.pages)].sort(),
+    );
+    const sealing = Object.values(closerFunctions(template)).filter(
       (f) => (f.Properties.Environment as { Variables: Json }).Variables.SEAL_KMS_KEY_ID !== undefined,
     );
     expect(sealing.map((f) => f.Properties.Description)).toEqual([functionPlans.pages.description]);
-    const verify = functions.find((f) => f.Properties.Description === functionPlans.verify.description);
+    const verify = Object.values(closerFunctions(template)).find(
+      (f) => f.Properties.Description === functionPlans.verify.description,
+    );
     const verifyEnv = verify?.Properties.Environment as { Variables: Json } | undefined;
     expect(verifyEnv?.Variables).toBeDefined();
     expect(verifyEnv?.Variables.DOCUMENTS_BUCKET).toBeUndefined();
-    const writes = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
-    expect(writes).toHaveLength(2); // documents (sending) and pages (sealing)
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eventHash } from '#domain/chain';
 import { getTemplate } from '#render/templates';
 import { quotePdf } from '#services/documents';
-import { dealEvents, quoteChain } from '#services/evidence';
+import { dealEvents, quoteChain } from '#services/history';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { getDocument } from '#store/objects';
