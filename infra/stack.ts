@@ -9,6 +9,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BACKLOG_METRICS, METRICS_NAMESPACE, METRICS_SERVICE } from '#contracts/metrics';
 import { type FunctionName, routes } from '#contracts/routes';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
 import { AGGREGATE_ENTITY, OUTBOX_ENTITY, OUTBOX_TYPES } from '#contracts/streams';
@@ -211,6 +212,10 @@ export class CloserStack extends Stack {
   readonly sealKey: Key;
   readonly functions = new Map<CloserFunctionName, CloserFunction>();
   private readonly settings: CloserContext;
+  /** Where the functions publish their metrics (Closer/<stack name>); the alarms read it. */
+  private get metricsNamespace(): string {
+    return `${METRICS_NAMESPACE}/${this.stackName}`;
+  }
 
   constructor(scope: Construct, id: string, props: CloserStackProps) {
     super(scope, id, { description: 'Closer: deals and quotes', ...props });
@@ -330,11 +335,6 @@ export class CloserStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.data.tableName });
     new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
-    new CfnOutput(this, 'SealKeyArn', {
-      description:
-        'The KMS key that seals signed copies (npm run migrate:documents needs it as SEAL_KMS_KEY_ID)',
-      value: this.sealKey.keyArn,
-    });
     new CfnOutput(this, 'SealKeyArn', { value: this.sealKey.keyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     if (this.http.domainName) {
@@ -367,6 +367,8 @@ export class CloserStack extends Stack {
         PUBLIC_BASE_URL: this.http.publicBaseUrl,
         DEFAULT_CURRENCY: this.settings.defaultCurrency,
         DEFAULT_LOCALE: this.settings.defaultLocale,
+        // One namespace per stack, so two stacks in an account never mix their metrics and alarms.
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
       },
     });
     this.data.grantTable(fn, plan.table);
@@ -483,6 +485,15 @@ export class CloserStack extends Stack {
       filters,
     });
     this.alarms.onQueueNotEmpty(`${pascal(consumer)}DeadLettersNotEmpty`, deadLetters);
+    // What `npm run replay -- <consumer> --queue-url … --function-name …` needs.
+    new CfnOutput(this, `${pascal(consumer)}DeadLetterQueueUrl`, {
+      description: `Stream records ${consumer} gave up on (README: Dead letters, how to replay them)`,
+      value: deadLetters.queueUrl,
+    });
+    new CfnOutput(this, `${pascal(consumer)}FunctionName`, {
+      description: `The ${consumer} function, which the replay invokes`,
+      value: fn.functionName,
+    });
     return deadLetters;
   }
 
@@ -504,11 +515,7 @@ export class CloserStack extends Stack {
    */
   wireNotify(fn: CloserFunction): void {
     this.mailer(fn);
-    const deadLetters = this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
-    new CfnOutput(this, 'NotifyDeadLetterQueueUrl', {
-      description: 'Outbox records notify gave up on (README: Dead letters, how to replay them)',
-      value: deadLetters.queueUrl,
-    });
+    this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
   }
 
   /**
@@ -519,6 +526,11 @@ export class CloserStack extends Stack {
    */
   wireDeliver(fn: CloserFunction): void {
     this.mailer(fn);
+    this.alarms.onBacklog('DeliveriesBackingUp', {
+      namespace: this.metricsNamespace,
+      dimensionsMap: { service: METRICS_SERVICE },
+      metricName: BACKLOG_METRICS.overdue,
+    });
     new Rule(this, 'DeliverSchedule', {
       description: 'Delivers the emails that are due (retries of failed sends)',
       schedule: Schedule.rate(Duration.minutes(1)),

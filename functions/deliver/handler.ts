@@ -1,15 +1,22 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '#config/logger';
-import { observed } from '#config/observability';
-import { runDueWork } from '#services/work';
+import { metrics, observed } from '#config/observability';
+import { BACKLOG_METRICS } from '#contracts/metrics';
+import { runDueWork, workBacklog } from '#services/work';
 // Registers the kinds of work this job runs (email deliveries).
 import '#services/notify';
 
 /**
  * Scheduled (EventBridge every minute in the cloud, every DELIVER_EVERY_SECONDS on the local stack):
- * runs the work that is due (email deliveries being retried), within the function's timeout.
+ * runs the work that is due (email deliveries being retried), within the function's timeout, then
+ * publishes what is left: how many items are pending and how long the oldest due one has waited.
  */
 export const handler = observed(async () => {
   const result = await runDueWork({ budgetMs: 45_000 });
   if (result.done + result.retry + result.failed > 0) logger.info('due work run', result);
-  return result;
+  const backlog = await workBacklog();
+  metrics.addMetric(BACKLOG_METRICS.overdue, MetricUnit.Seconds, backlog.overdueSeconds);
+  metrics.addMetric(BACKLOG_METRICS.pending, MetricUnit.Count, backlog.pending);
+  if (backlog.overdueSeconds >= 5 * 60) logger.warn('deliveries are backing up', { ...backlog });
+  return { ...result, ...backlog };
 });
