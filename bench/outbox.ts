@@ -9,10 +9,14 @@
  * `email.failed` events, and the delay from recovery to the last delivery (fake clock), with the
  * real time the catch-up took on this machine.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
+import { startEvidence } from '#infra/local/evidence';
 import { freePort } from '#infra/local/ports';
 import { startSes } from '#infra/local/ses';
 import { startStreamPoller } from '#infra/local/stream-poller';
@@ -30,6 +34,8 @@ const dynamo = await startDynamo({ port: await freePort() });
 await ensureTable(dynamo.endpoint, TABLE_NAME);
 const ses = await startSes({ port: await freePort() });
 const proxy = await startSesProxy(ses.endpoint);
+const evidenceDir = mkdtempSync(join(tmpdir(), 'closer-bench-outbox-'));
+const evidence = await startEvidence({ port: await freePort(), dataDir: evidenceDir });
 applyLocalEnvironment({
   dynamoEndpoint: dynamo.endpoint,
   sesEndpoint: proxy.endpoint,
@@ -37,6 +43,9 @@ applyLocalEnvironment({
   publicBaseUrl: 'http://localhost:3000',
   senderEmail: 'quotes@closer.bench',
   linkKey: 'bench-link-key-not-for-production-0123456789',
+  s3Endpoint: evidence.s3.endpoint,
+  documentsBucket: evidence.bucket,
+  sealDir: evidence.sealDir,
 });
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.LOCAL_JWT_SECRET = 'bench';
@@ -165,5 +174,7 @@ try {
   await proxy.close();
   await ses.stop();
   await dynamo.stop();
+  await evidence.s3.stop();
+  rmSync(evidenceDir, { recursive: true, force: true });
 }
 process.exit(0);

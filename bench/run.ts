@@ -4,7 +4,7 @@
  * processes (they start nothing of the stack).
  *
  *   npm run bench                          api, then pages
- *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | console | outbox | cost; repeatable)
+ *   npm run bench -- --only api            one bench (api | pages | pdf | bundles | reports | console | outbox | cost | seal; repeatable)
  *   npm run bench -- --quick               a smaller run (100 requests, 1,000 deals): a smoke test
  *
  * Benchmarks print figures; they never assert timings.
@@ -21,11 +21,11 @@ import { CONCURRENCY } from './support/measure.ts';
 import { callsTable, loadAverage, machine, type Report, table, writeReport } from './support/report.ts';
 import { type BenchStack, startStack } from './support/stack.ts';
 
-const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'console', 'outbox', 'cost'] as const;
+const BENCHES = ['api', 'pages', 'pdf', 'bundles', 'reports', 'console', 'outbox', 'cost', 'seal'] as const;
 /** Benches that are scripts of their own, run in a child process. */
-type ScriptBench = 'pdf' | 'bundles' | 'reports' | 'console' | 'outbox' | 'cost';
+type ScriptBench = Exclude<(typeof BENCHES)[number], 'api' | 'pages'>;
 const isScript = (b: string): b is ScriptBench =>
-  b === 'pdf' || b === 'bundles' || b === 'reports' || b === 'console' || b === 'outbox' || b === 'cost';
+  b !== 'api' && b !== 'pages' && (BENCHES as readonly string[]).includes(b);
 type Bench = (typeof BENCHES)[number];
 const HTTP_BENCHES: Record<
   'api' | 'pages',
@@ -36,7 +36,7 @@ const HTTP_BENCHES: Record<
 };
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const USAGE =
-  'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|console|outbox|cost]... [--quick]';
+  'usage: npm run bench -- [--only api|pages|pdf|bundles|reports|console|outbox|cost|seal]... [--quick]';
 
 class UsageError extends Error {}
 

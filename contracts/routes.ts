@@ -6,7 +6,7 @@
  * `operation` names the implementation inside the function and the contract (schemas) that
  * validates the request and documents it in OpenAPI.
  */
-export type FunctionName = 'api' | 'pages' | 'documents' | 'bulk';
+export type FunctionName = 'api' | 'pages' | 'documents' | 'bulk' | 'verify';
 export type Auth = 'rep' | 'public';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -72,6 +72,18 @@ export const routes = [
     operation: 'requestQuoteChanges',
   },
   { method: 'POST', path: '/q/{token}/decline', fn: 'pages', auth: 'public', operation: 'declineQuote' },
+
+  // Anyone may check whether this Closer issued a PDF; reps get a quote's evidence bundle.
+  { method: 'GET', path: '/verify', fn: 'verify', auth: 'public', operation: 'getVerifyPage' },
+  { method: 'POST', path: '/verify', fn: 'verify', auth: 'public', operation: 'verifyUpload' },
+  { method: 'GET', path: '/verify/{sha256}', fn: 'verify', auth: 'public', operation: 'verifyHash' },
+  {
+    method: 'GET',
+    path: '/quotes/{id}/evidence',
+    fn: 'documents',
+    auth: 'rep',
+    operation: 'getQuoteEvidence',
+  },
 
   // Reports, follow-up tasks, CSV export and import. `bulk` takes the large, long CSV requests.
   { method: 'GET', path: '/reports/pipeline', fn: 'api', auth: 'rep', operation: 'getPipelineReport' },

@@ -68,6 +68,20 @@ export const contextTable = [
       'Prefix of the Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`), unique per region; default `closer-<stack name>-<account id>`.',
   },
   {
+    name: 'sealTimestampUrl',
+    kind: 'string',
+    required: false,
+    description:
+      'RFC 3161 time-stamping authority URL: the seal of every signed copy then carries a timestamp token (PAdES B-T).',
+  },
+  {
+    name: 'sealCertificateSecretArn',
+    kind: 'string',
+    required: false,
+    description:
+      "Secrets Manager secret holding the seal key's certificate chain (PEM, leaf first) from a CA on Adobe's trust list; unset, a self-signed certificate is built for the KMS key (untrusted in Acrobat).",
+  },
+  {
     name: 'defaultCurrency',
     kind: 'string',
     required: false,
@@ -176,6 +190,8 @@ export interface CloserContext {
   domainName?: string;
   certificateArn?: string;
   repAppUrl?: string;
+  sealTimestampUrl?: string;
+  sealCertificateSecretArn?: string;
   loginDomainPrefix?: string;
   defaultCurrency: string;
   defaultLocale: Locale;
@@ -317,6 +333,8 @@ export function readContext(scope: IConstruct | Node): CloserContext {
     domainName,
     certificateArn,
     repAppUrl: str(node, 'repAppUrl'),
+    sealTimestampUrl: str(node, 'sealTimestampUrl'),
+    sealCertificateSecretArn: str(node, 'sealCertificateSecretArn'),
     loginDomainPrefix: loginDomainPrefix(str(node, 'loginDomainPrefix')),
     defaultCurrency,
     defaultLocale: defaultLocale as Locale,

@@ -1,8 +1,11 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -49,9 +52,10 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     linkKey: true,
   },
   pages: {
+    // Signing builds and seals the signed copy (PDF work, a KMS signature): the sealing function.
     description: 'Closer public quote pages and customer actions',
-    memorySize: 512,
-    timeout: Duration.seconds(10),
+    memorySize: 1024,
+    timeout: Duration.seconds(20),
     table: 'RW',
     templates: true,
     // Signing seals the customer's token into quote.signed, so notify can link the signed copy.
@@ -66,6 +70,15 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     table: 'RW',
     templates: true,
     linkKey: true,
+  },
+  verify: {
+    // Answers from the document lookup, the quote and its events: read-only, no PDF code.
+    description: 'Closer public verification of issued documents',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    table: 'RO',
+    templates: true,
+    linkKey: false,
   },
   bulk: {
     // A 10,000-row import validates every row, then writes about 1,200 batch writes (new deals) or
@@ -189,6 +202,10 @@ export class CloserStack extends Stack {
   readonly alarms: Alarms;
   /** Seals link tokens while they wait in the outbox (functions/config/link-key.ts). */
   readonly linkKey: Secret;
+  /** The exact PDFs: each quote as sent and each sealed signed copy, under their SHA-256. */
+  readonly documents: Bucket;
+  /** The seal's private key (RSA 2048, sign/verify): it never leaves KMS. */
+  readonly sealKey: Key;
   readonly functions = new Map<CloserFunctionName, CloserFunction>();
   private readonly settings: CloserContext;
   /** Where the functions publish their metrics (Closer/<stack name>); the alarms read it. */
@@ -236,6 +253,26 @@ export class CloserStack extends Stack {
       reason:
         'The key only seals tokens for the seconds to hours they wait in the outbox; rotating it while emails are pending would make their links unreadable, so it is rotated by hand (put-secret-value) when the notify queue is empty.',
     });
+    this.documents = new Bucket(this, 'Documents', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Evidence outlives the stack; lifecycle rules are left to ops (README).
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.documents).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Objects are written once under their SHA-256 and never deleted by any function (no s3:DeleteObject grant); every access goes through the functions, whose calls CloudTrail records. Ops can turn server access logs on when they need them.',
+    });
+    this.sealKey = new Key(this, 'SealKey', {
+      description: 'Closer: seals signed quote copies (PAdES); the private key never leaves KMS',
+      keySpec: KeySpec.RSA_2048,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.http = new CloserHttpApi(this, 'Api', {
       jwtIssuer: this.users.issuerUrl,
       jwtAudience: this.users.client.userPoolClientId,
@@ -252,13 +289,18 @@ export class CloserStack extends Stack {
 
     for (const name of httpFunctionNames()) this.addFunction(name);
     this.http.addRoutes(routes, (name) => this.functionNamed(name));
+    this.wireEvidence();
 
     for (const name of backgroundFunctions) {
       const fn = this.addFunction(name);
-      if (name === 'notify') this.wireNotify(fn);
-      else if (name === 'aggregate') this.wireAggregate(fn);
-      else if (name === 'deliver') this.wireDeliver(fn);
-      else this.wireExpire(fn);
+      if (name === 'notify') {
+        this.wireNotify(fn);
+        this.wireMailDocuments(fn);
+      } else if (name === 'aggregate') this.wireAggregate(fn);
+      else if (name === 'deliver') {
+        this.wireDeliver(fn);
+        this.wireMailDocuments(fn);
+      } else this.wireExpire(fn);
     }
 
     this.console.deploy({
@@ -288,6 +330,8 @@ export class CloserStack extends Stack {
       value: this.users.client.userPoolClientId,
     });
     new CfnOutput(this, 'TableName', { value: this.data.tableName });
+    new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
+    new CfnOutput(this, 'SealKeyArn', { value: this.sealKey.keyArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     if (this.http.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
@@ -331,6 +375,66 @@ export class CloserStack extends Stack {
     this.alarms.onFunctionErrors(`${pascal(name)}Errors`, fn);
     this.functions.set(name, fn);
     return fn;
+  }
+
+  /**
+   * Stored documents and the seal. `documents` stores each PDF at sending and serves them; `pages`
+   * (signing) reads the sent PDF, seals the signed copy and stores it: it alone may use the seal
+   * key, and the key's policy names its role. `notify` and `deliver` read the PDFs they attach. Nothing may
+   * delete an object; `verify` touches no object at all (it answers from the table).
+   */
+  private wireEvidence(): void {
+    const sealer = this.functionNamed('pages');
+    this.grantDocuments(this.functionNamed('documents'), 'RW');
+    this.grantDocuments(sealer, 'RW');
+    sealer.addEnvironment('SEAL_KMS_KEY_ID', this.sealKey.keyArn);
+    if (this.settings.sealTimestampUrl)
+      sealer.addEnvironment('SEAL_TIMESTAMP_URL', this.settings.sealTimestampUrl);
+    if (this.settings.sealCertificateSecretArn) {
+      sealer.addEnvironment('SEAL_CERTIFICATE_SECRET_ARN', this.settings.sealCertificateSecretArn);
+      Secret.fromSecretCompleteArn(this, 'SealCertificate', this.settings.sealCertificateSecretArn).grantRead(
+        sealer,
+      );
+    }
+    const role = sealer.role;
+    if (!role) throw new Error('the sealing function has no role');
+    const sealActions = ['kms:Sign', 'kms:GetPublicKey'];
+    sealer.addToRolePolicy(new PolicyStatement({ actions: sealActions, resources: [this.sealKey.keyArn] }));
+    this.sealKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'SealingFunctionOnly',
+        principals: [role],
+        actions: sealActions,
+        resources: ['*'],
+      }),
+    );
+  }
+
+  /**
+   * Object access to the stored documents, by exact action: `RO` reads, `RW` also writes new objects.
+   * No function may delete or overwrite-protect-bypass anything: there is no delete action here.
+   */
+  grantDocuments(fn: CloserFunction, access: 'RO' | 'RW'): void {
+    fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'RW' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
+        resources: [this.documents.arnForObjects('documents/*')],
+      }),
+    );
+    const role = fn.role;
+    if (role) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.documents.node.defaultChild as never)}.Arn>/documents/*]`,
+        reason:
+          'Documents are named by their SHA-256, unknown until written: the documents/ prefix is the narrowest resource, with GetObject (and PutObject for writers) only.',
+      });
+    }
+  }
+
+  /** notify and deliver attach the stored PDFs to their emails: read only. */
+  private wireMailDocuments(fn: CloserFunction): void {
+    this.grantDocuments(fn, 'RO');
   }
 
   /** The dead-letter destination of a stream mapping: encrypted, SSL only, two weeks to replay. */

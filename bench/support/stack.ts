@@ -9,6 +9,9 @@
  * stack in the same process would still talk to the first table.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { routes } from '#contracts/routes';
@@ -16,6 +19,7 @@ import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping'
 import { isDealRecord, isOutboxEvent } from '#contracts/streams';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
+import { type LocalEvidence, startEvidence } from '#infra/local/evidence';
 import { loadHandlers, loadStreamHandler } from '#infra/local/handlers';
 import { signToken, type TokenSubject, verifyToken } from '#infra/local/jwt';
 import { freePort } from '#infra/local/ports';
@@ -61,10 +65,18 @@ export interface StackOptions {
 let started = false;
 
 /** The handlers' environment, as `npm start` sets it, with quieter logs. */
-function configureEnvironment(dynamoEndpoint: string, sesEndpoint: string, baseUrl: string): void {
+function configureEnvironment(
+  dynamoEndpoint: string,
+  sesEndpoint: string,
+  baseUrl: string,
+  evidence: LocalEvidence,
+): void {
   applyLocalEnvironment({
     dynamoEndpoint,
     sesEndpoint,
+    s3Endpoint: evidence.s3.endpoint,
+    documentsBucket: evidence.bucket,
+    sealDir: evidence.sealDir,
     tableName: TABLE_NAME,
     publicBaseUrl: baseUrl,
     senderEmail: SENDER_EMAIL,
@@ -90,11 +102,15 @@ export async function startStack(options: StackOptions = {}): Promise<BenchStack
     await ensureTable(dynamo.endpoint, TABLE_NAME);
     const ses = await startSes({ port: await freePort() });
     stops.push(ses.stop);
+    const evidenceDir = mkdtempSync(join(tmpdir(), 'closer-bench-'));
+    stops.push(async () => rmSync(evidenceDir, { recursive: true, force: true }));
+    const evidence = await startEvidence({ port: await freePort(), dataDir: evidenceDir });
+    stops.push(evidence.s3.stop);
 
     // The port is chosen before the server starts: PUBLIC_BASE_URL (the quote links) names it.
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    configureEnvironment(dynamo.endpoint, ses.endpoint, baseUrl);
+    configureEnvironment(dynamo.endpoint, ses.endpoint, baseUrl, evidence);
     // Only now: the probe loads the handlers' DynamoDB client, which reads the endpoint on load.
     const { installDynamoProbe } = await import('./dynamo-probe.ts');
     const probe = await installDynamoProbe();

@@ -5,6 +5,7 @@ import { ErrorBody } from '#schemas/common';
 import { bulkContracts } from '../bulk/contracts.ts';
 import { documentContracts } from '../documents/contracts.ts';
 import { pageContracts } from '../pages/contracts.ts';
+import { verifyContracts } from '../verify/contracts.ts';
 import { operations } from './operations.ts';
 
 /**
@@ -86,6 +87,29 @@ function parameters(schema: z.ZodMiniType | undefined, where: 'path' | 'query') 
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
     schema: s,
   }));
+}
+
+/** A multipart/form-data body with one file field (OpenAPI 3.1: a string with contentMediaType). */
+function uploadBody(upload: NonNullable<Contract['upload']>) {
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: {
+            [upload.field]: {
+              type: 'string',
+              contentMediaType: upload.mediaType,
+              description: upload.description,
+            },
+          },
+          required: [upload.field],
+        },
+        encoding: { [upload.field]: { contentType: upload.mediaType } },
+      },
+    },
+  };
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -184,6 +208,7 @@ export function buildOpenApi(
             },
           }
         : {}),
+      ...(c.upload ? { requestBody: uploadBody(c.upload) } : {}),
       responses: { [status]: success, ...errorResponses },
     };
   }
@@ -212,7 +237,7 @@ export const OPENAPI_FILE = new URL('./openapi.json', import.meta.url);
 export function openApiDocument() {
   const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
   return buildOpenApi(
-    { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts },
+    { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts, ...verifyContracts },
     { version: '0.1.0' },
   );
 }

@@ -25,6 +25,15 @@ export const documentContracts = {
     response: QuoteSendResult,
     errors: [404, 409],
   },
+  getQuoteEvidence: {
+    summary: "A quote's evidence bundle (zip)",
+    description:
+      'The stored PDFs (as sent, and the sealed signed copy), the quote, its events with their hash chain and the verification of that chain, and the seal certificate, in one zip with a README saying how to check each.',
+    tags: ['quotes'],
+    params: IdParams,
+    response: { mediaType: 'application/zip', description: 'the evidence bundle' },
+    errors: [404, 409],
+  },
   getPublicQuotePdf: {
     summary: "The customer's PDF: the quote, or the signed copy with its certificate page once signed",
     tags: ['customer'],

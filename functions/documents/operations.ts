@@ -1,8 +1,9 @@
-import { GoneError } from '#domain/errors';
+import { ConflictError, GoneError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { binary, json } from '#http/response';
 import { resolveToken } from '#services/customer';
-import { customerPdf, pdfFileName, quotePdf, sendQuote } from '#services/documents';
+import { quotePdf, sendQuote } from '#services/documents';
+import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
 import { PUBLIC_HEADERS } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
@@ -10,7 +11,9 @@ import { documentContracts as c } from './contracts.ts';
 export const documentOperations = {
   getQuotePdf: defineOperation(c.getQuotePdf, async ({ params, user }) => {
     const { quote } = await getQuoteFor(params.id, user);
-    return binary(200, await quotePdf(quote), 'application/pdf', {
+    // A draft is rendered (it is a preview); once sent, the stored file and nothing else.
+    const pdf = quote.documentHash ? await storedQuotePdf(quote) : await quotePdf(quote);
+    return binary(200, pdf, 'application/pdf', {
       'content-disposition': `attachment; filename="${pdfFileName(quote)}"`,
       'cache-control': 'no-store',
     });
@@ -22,10 +25,18 @@ export const documentOperations = {
         `this quote was ${quote.status === 'superseded' ? 'replaced by a newer version' : 'withdrawn'}`,
       );
     }
-    const { pdf, fileName } = await customerPdf(quote);
+    const { bytes: pdf, signed } = await customerPdf(quote);
     return binary(200, pdf, 'application/pdf', {
-      'content-disposition': `attachment; filename="${fileName}"`,
+      'content-disposition': `attachment; filename="${signed ? signedFileName(quote) : pdfFileName(quote)}"`,
       ...PUBLIC_HEADERS,
+    });
+  }),
+  getQuoteEvidence: defineOperation(c.getQuoteEvidence, async ({ params, user }) => {
+    const { quote } = await getQuoteFor(params.id, user);
+    if (!quote.documentHash) throw new ConflictError('a draft has no evidence yet: send it first');
+    return binary(200, Buffer.from(await evidenceBundle(quote)), 'application/zip', {
+      'content-disposition': `attachment; filename="${quote.number}-v${quote.version}-evidence.zip"`,
+      'cache-control': 'no-store',
     });
   }),
   sendQuote: defineOperation(c.sendQuote, async ({ params, body, user }) =>

@@ -13,6 +13,11 @@ export interface Contract {
   /** The request body: JSON (default), also accepted as an HTML form post when `form` is set. */
   body?: z.ZodMiniType;
   bodyTypes?: ('json' | 'form' | 'csv')[];
+  /**
+   * A multipart/form-data file upload, which the operation reads from the raw event itself (no
+   * schema validates it): described in OpenAPI as a form with this one file field.
+   */
+  upload?: { field: string; mediaType: string; description: string };
   /** Success status (200 by default) and its body: a schema (JSON) or a media type. */
   status?: number;
   response: z.ZodMiniType | { mediaType: string; description: string };

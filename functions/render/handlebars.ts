@@ -36,6 +36,7 @@ export function compileOptionsFor(relativePath: string): CompileOptions {
   if (file === 'email/layout.text.hbs') return { ...STRICT, noEscape: true };
   if (file.startsWith('email/')) return { ...STRICT, knownHelpers: { paragraphs: true } };
   if (file.startsWith('page/')) return { ...STRICT, knownHelpers: { paragraphs: true }, preventIndent: true };
+  if (file.startsWith('verify/')) return { ...STRICT, preventIndent: true };
   if (/^[^/]+\/quote\.hbs$/.test(file)) {
     return { ...STRICT, knownHelpers: { lines: true, paragraphs: true, logo: true }, preventIndent: true };
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Font, create as parseFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
+import { encode as encodeQr } from 'uqr';
 import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
@@ -22,6 +23,10 @@ export interface Certificate {
   /** The drawn signature, a `data:image/png;base64,` URL. */
   signatureImage?: string;
   events: CertificateEvent[];
+  /** SHA-256 of the last event listed: the head of the quote's event hash chain. */
+  chainHead?: string;
+  /** Where anyone can check the file (printed, and drawn as a QR code). */
+  verifyUrl?: string;
 }
 
 export interface CertificateEvent {
@@ -948,12 +953,12 @@ function intro(layout: Layout): void {
   layout.y += 8;
 }
 
-function certificatePages(layout: Layout, certificate: Certificate): void {
+function certificatePages(layout: Layout, certificate: Certificate, onNewPage = true): void {
   const { view } = layout;
   const { colors } = view.theme;
   const labels = view.labels;
   const size = layout.size;
-  layout.newPage();
+  if (onNewPage) layout.newPage();
   layout.text(
     {
       text: labels.certificate,
@@ -983,6 +988,7 @@ function certificatePages(layout: Layout, certificate: Certificate): void {
     [labels.userAgent, certificate.userAgent],
     [labels.signatureMethod, method],
     [labels.documentHash, certificate.documentHash],
+    ...(certificate.chainHead ? ([[labels.chainHead, certificate.chainHead]] as [string, string][]) : []),
   ];
   const labelWidth = 150;
   layout.table({
@@ -999,7 +1005,7 @@ function certificatePages(layout: Layout, certificate: Certificate): void {
         {
           text: value,
           font: 'regular',
-          size: value === certificate.documentHash ? size - 1.5 : size,
+          size: value === certificate.documentHash || value === certificate.chainHead ? size - 1.5 : size,
           color: colors.text,
         },
       ],
@@ -1008,6 +1014,9 @@ function certificatePages(layout: Layout, certificate: Certificate): void {
   });
   layout.y += 4;
   layout.paragraphs([[labels.documentHashNote]], { font: 'regular', size: size - 1, color: colors.muted });
+  if (certificate.chainHead) {
+    layout.paragraphs([[labels.chainHeadNote]], { font: 'regular', size: size - 1, color: colors.muted });
+  }
 
   if (certificate.signatureImage !== undefined) {
     let png: Buffer;
@@ -1062,10 +1071,44 @@ function certificatePages(layout: Layout, certificate: Certificate): void {
     }),
     style: view.theme.table,
   });
+  if (certificate.verifyUrl) verifyBlock(layout, certificate.verifyUrl);
+}
+
+/** The verify URL in words and as a QR code (drawn as vector squares: sharp at any zoom). */
+function verifyBlock(layout: Layout, url: string): void {
+  const { colors } = layout.view.theme;
+  const size = layout.size;
+  const qr = encodeQr(url, { ecc: 'M', border: 0 });
+  const side = 84;
+  const module = side / qr.size;
+  layout.y += 12;
+  layout.ensure(side + 8);
+  const top = layout.y;
+  const doc = layout.doc;
+  doc.save();
+  for (let row = 0; row < qr.size; row += 1) {
+    for (let col = 0; col < qr.size; col += 1) {
+      if (qr.data[row]?.[col]) doc.rect(layout.left + col * module, top + row * module, module, module);
+    }
+  }
+  doc.fillColor('#000000').fill();
+  doc.restore();
+  const textX = layout.left + side + 14;
+  const maxWidth = layout.right - textX;
+  layout.text({ text: layout.view.labels.verifyAt, font: 'bold', size, color: colors.text }, textX, top, {
+    maxWidth,
+  });
+  layout.text(
+    { text: url, font: 'regular', size: size - 1, color: colors.primary },
+    textX,
+    top + layout.lineHeight(size) + 2,
+    { maxWidth },
+  );
+  layout.y = top + side + 8;
 }
 
 /** "Page x / n" and the seller line on every page, once the page count is known. */
-function footers(layout: Layout): void {
+function footers(layout: Layout, pageLabel?: string): void {
   const { view } = layout;
   const { colors } = view.theme;
   const range = layout.doc.bufferedPageRange();
@@ -1074,7 +1117,7 @@ function footers(layout: Layout): void {
   for (let i = 0; i < range.count; i += 1) {
     layout.doc.switchToPage(range.start + i);
     if (view.theme.header === 'letterhead') layout.rule(y - 6, colors.rule, 0.5);
-    const page = fill(view.labels.page, { page: i + 1, pages: range.count });
+    const page = pageLabel ?? fill(view.labels.page, { page: i + 1, pages: range.count });
     layout.text({ text: view.footer, font: 'regular', size, color: colors.muted }, layout.left, y, {
       maxWidth: layout.width * 0.75,
     });
@@ -1122,6 +1165,22 @@ export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions 
   closing(layout);
   if (certificate !== undefined) certificatePages(layout, certificate);
   footers(layout);
+  return layout.end();
+}
+
+/**
+ * The certificate page(s) alone, in the quote's template: appended to the stored quote PDF as an
+ * incremental update to make the signed copy, so the quote's own pages stay byte-for-byte those
+ * the customer was shown. The footer names the certificate instead of numbering the pages, which
+ * would count only these.
+ */
+export function renderCertificatePdf(view: QuoteView, certificate: Certificate): Promise<Buffer> {
+  const layout = new Layout(view, {
+    modDate: certificate.signedAt,
+    fileId: signedFileId(view.document.fileId, certificate.documentHash),
+  });
+  certificatePages(layout, certificate, false);
+  footers(layout, view.labels.certificate);
   return layout.end();
 }
 

@@ -167,8 +167,16 @@ export const Quote = withMeta(
     }),
     viewedAt: z.optional(Timestamp),
     signedAt: z.optional(Timestamp),
-    documentHash: withMeta(z.optional(Sha256Hex), { description: 'SHA-256 of the PDF as sent' }),
+    documentHash: withMeta(z.optional(Sha256Hex), {
+      description: 'SHA-256 of the PDF as sent: the stored file every PDF route serves',
+    }),
     signature: z.optional(QuoteSignature),
+    signedCopyHash: withMeta(z.optional(Sha256Hex), {
+      description: 'SHA-256 of the sealed signed copy (stored once, at signing)',
+    }),
+    chainHead: withMeta(z.optional(Sha256Hex), {
+      description: "SHA-256 of the quote's latest event: the head of its event hash chain",
+    }),
     changeRequests: z.array(ChangeRequest),
     decline: z.optional(QuoteDecline),
   }),

@@ -1,14 +1,14 @@
 import { linkKey } from '#config/link-key';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { customerActor, newEvent } from '#domain/events';
-import { AWAITING_CUSTOMER, effectiveStatus } from '#domain/quotes';
+import { AWAITING_CUSTOMER, effectiveStatus, QuoteStateError } from '#domain/quotes';
 import { canonicalSignature } from '#domain/signature';
 import { hashToken, isTokenShaped, sealToken } from '#domain/tokens';
 import type { Deal } from '#schemas/deals';
 import type { ChangesInput, DeclineInput, SignInput } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
-import { getDeal, putEvent } from '#store/deals';
-import { getLink, getQuoteAt } from '#store/quotes';
+import { getDeal } from '#store/deals';
+import { getLink, getQuoteAt, saveQuote } from '#store/quotes';
 import { systemClock } from './clock.ts';
 import { quoteSummary, type TransitionPlan, transitionQuote } from './transitions.ts';
 
@@ -44,15 +44,20 @@ export function recordView(token: string, visitor: Visitor): Promise<{ quote: Qu
       if (found.quote.status === 'sent') return undefined;
       const { quote, deal } = found;
       const clock = systemClock();
-      await putEvent(
-        newEvent(
-          deal.id,
-          'quote.viewed',
-          { ...quoteSummary(quote), first: false, ...seen },
-          customerActor(),
-          clock,
-        ),
+      const event = newEvent(
+        deal.id,
+        'quote.viewed',
+        { ...quoteSummary(quote), first: false, ...seen },
+        customerActor(),
+        clock,
       );
+      // Through the quote's write all the same: the view extends the quote's event chain.
+      try {
+        await saveQuote({ before: quote, after: quote, events: [event] });
+      } catch (error) {
+        if (error instanceof QuoteStateError) return resolveToken(token);
+        throw error;
+      }
       return found;
     },
     build: ({ quote, deal }, clock) => {
@@ -143,7 +148,13 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
       };
     },
     input.name,
-  );
+  ).then(async (outcome) => {
+    // The winner (or a replay) builds the sealed signed copy before answering, so the download
+    // that follows finds it. Only the quote that won gets here: 50 racing requests seal once.
+    // Loaded on demand: the PDF and seal code stay out of the page's cold start.
+    const { ensureSignedCopy } = await import('./seal.ts');
+    return { ...outcome, quote: await ensureSignedCopy(outcome.quote) };
+  });
 }
 
 export function requestChanges(token: string, input: ChangesInput): Promise<Outcome> {

@@ -1,11 +1,11 @@
 import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { userActor } from '#domain/events';
-import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
+import { hashToken, newToken, sealToken } from '#domain/tokens';
 import { getTemplate } from '#render/templates';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
-import { listEvents } from '#store/deals';
+import { putDocument } from '#store/objects';
 import { rememberUser } from '#store/users';
 import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
 import { transitionQuote } from './transitions.ts';
@@ -23,14 +23,13 @@ function pdfRenderer(): Promise<typeof import('#render/pdf')> {
   return loading;
 }
 
-/** The PDF of a quote, byte-identical for the same quote: its hash is recomputable at any time. */
+/**
+ * Renders the PDF of a quote (deterministic: byte-identical for the same quote and templates). Used
+ * for drafts and once at sending; a sent quote's PDF is the stored file (services/evidence).
+ */
 export async function quotePdf(quote: Quote): Promise<Buffer> {
   const { renderQuotePdf } = await pdfRenderer();
   return renderQuotePdf(viewOf(quote));
-}
-
-export function pdfFileName(quote: Quote): string {
-  return `${quote.number}-v${quote.version}.pdf`;
 }
 
 /**
@@ -58,7 +57,9 @@ export async function sendQuote(
         updatedAt: clock.now,
         seller,
       };
-      sent.documentHash = sha256Hex(await quotePdf(sent));
+      // Rendered once and stored under its SHA-256 before the transaction: a lost race leaves an
+      // unreferenced (never issued) object at worst, and a retry stores the same key again.
+      sent.documentHash = await putDocument(await quotePdf(sent), { quote: quote.id, kind: 'quote' });
       const token = newToken();
       // Sealed for the outbox, and kept beside the quote while it waits for the customer (resend).
       const sealedToken = sealToken(token, await linkKey());
@@ -74,47 +75,17 @@ export async function sendQuote(
           ...(input.channel === 'email' ? { sealedToken } : {}),
         },
         link: { tokenHash: hashToken(token), createdAt: clock.now, sealedToken },
+        documents: [
+          {
+            sha256: sent.documentHash,
+            kind: 'quote',
+            quoteId: quote.id,
+            dealId: quote.dealId,
+            issuedAt: clock.now,
+          },
+        ],
         result: { url: quoteUrl(token), status: sent.status },
       };
     },
   });
-}
-
-/**
- * The signed copy: the quote exactly as signed, plus the certificate page with its history (the
- * quote's events, oldest first). What the customer downloads and what their email attaches.
- */
-export async function signedCopy(quote: Quote): Promise<Buffer> {
-  const signature = quote.signature;
-  if (quote.status !== 'signed' || !signature) throw new Error(`quote ${quote.id} is not signed`);
-  const { items: events } = await listEvents(quote.dealId, undefined, 1000);
-  const history = events
-    .filter((e) => e.type.startsWith('quote.') && e.data.quoteId === quote.id)
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-    .map((e) => ({ at: e.at, type: e.type, actor: e.actor }));
-  const { renderQuotePdf } = await pdfRenderer();
-  return renderQuotePdf(viewOf(quote), {
-    certificate: {
-      signerName: signature.name,
-      ...(signature.email ? { signerEmail: signature.email } : {}),
-      signedAt: signature.at,
-      ip: signature.ip,
-      userAgent: signature.userAgent,
-      documentHash: signature.documentHash,
-      method: signature.method,
-      ...(signature.image ? { signatureImage: signature.image } : {}),
-      events: history,
-    },
-  });
-}
-
-/** The PDF the customer's link serves: the signed copy once signed, else the quote. */
-export async function customerPdf(quote: Quote): Promise<{ pdf: Buffer; fileName: string }> {
-  return quote.status === 'signed'
-    ? { pdf: await signedCopy(quote), fileName: signedFileName(quote) }
-    : { pdf: await quotePdf(quote), fileName: pdfFileName(quote) };
-}
-
-export function signedFileName(quote: Quote): string {
-  return `${quote.number}-v${quote.version}-signed.pdf`;
 }

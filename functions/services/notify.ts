@@ -14,7 +14,7 @@ import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
 import { getWork, type NewWork, scheduleWork } from '#store/work';
 import { newId } from './clock.ts';
-import { pdfFileName, quotePdf, signedCopy, signedFileName } from './documents.ts';
+import { customerPdf, pdfFileName, signedFileName, storedQuotePdf } from './evidence.ts';
 import { countEmail } from './metrics.ts';
 import { publicBaseUrl, quoteUrl, repOf, viewOf } from './quotes.ts';
 import { defineWorkKind, runWorkItems } from './work.ts';
@@ -234,7 +234,11 @@ async function build(
     return {
       ...email,
       attachments: [
-        { filename: pdfFileName(quote), contentType: 'application/pdf', content: await quotePdf(quote) },
+        {
+          filename: pdfFileName(quote),
+          contentType: 'application/pdf',
+          content: await storedQuotePdf(quote),
+        },
       ],
     };
   }
@@ -246,11 +250,12 @@ async function build(
       signerName: signature.name,
       signedAt: signature.at,
     });
+    // The sealed copy stored at signing; not recorded yet, the delivery is tried again later.
+    const copy = await customerPdf(await sealedQuote(quote));
+    if (!copy.signed) throw new Error(`quote ${quote.id} is signed but has no stored signed copy`);
     return {
       ...email,
-      attachments: [
-        { filename: signedFileName(quote), contentType: 'application/pdf', content: await signedCopy(quote) },
-      ],
+      attachments: [{ filename: signedFileName(quote), contentType: 'application/pdf', content: copy.bytes }],
     };
   }
   const copy = payload.copyWork ? await getWork(payload.copyWork) : undefined;
@@ -265,6 +270,19 @@ async function build(
     ...(copy?.status === 'failed' && copy.result?.buildFailed ? { copyNotBuilt: true } : {}),
     ...(payload.dealStays ? { dealStays: payload.dealStays } : {}),
   });
+}
+
+/**
+ * The signing request seals the copy right after the signature is written, so the outbox record
+ * can arrive first: read the quote again for a few seconds before leaving it to a later retry.
+ */
+async function sealedQuote(quote: Quote): Promise<Quote> {
+  let current = quote;
+  for (let tries = 0; !current.signedCopyHash && tries < 20; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = (await getQuoteAt(quote.dealId, quote.id)) ?? current;
+  }
+  return current;
 }
 
 const notifyActor = systemActor('notify');

@@ -47,6 +47,7 @@ export async function newestFirst<T>(
   cursor: string | undefined,
   limit: number,
   toItem: (item: Record<string, unknown>) => T,
+  options: { consistent?: boolean } = {},
 ): Promise<{ items: T[]; nextCursor?: string }> {
   const before = decodeCursor(cursor);
   const out = await db.send(
@@ -58,6 +59,7 @@ export async function newestFirst<T>(
       ScanIndexForward: false,
       // One more than asked: whether it comes back tells if there is a next page.
       Limit: limit + 1,
+      ...(options.consistent ? { ConsistentRead: true } : {}),
     }),
   );
   return pageOf(out.Items, limit, (i) => i.SK, toItem);

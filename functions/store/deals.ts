@@ -141,9 +141,15 @@ export function listEvents(
   dealId: string,
   cursor: string | undefined,
   limit: number,
+  options: { consistent?: boolean } = {},
 ): Promise<Page<DealEvent>> {
-  return newestFirst(keys.dealPartition(dealId), keys.eventPrefix(), cursor, limit, (i) =>
-    toResource<DealEvent>(i),
+  return newestFirst(
+    keys.dealPartition(dealId),
+    keys.eventPrefix(),
+    cursor,
+    limit,
+    (i) => toResource<DealEvent>(i),
+    options,
   );
 }
 

@@ -42,6 +42,7 @@ export type Entity =
   | 'DealObserver'
   | 'Event'
   | 'Settings'
+  | 'Document'
   | 'Aggregate'
   | 'AggregateMarker'
   | 'ExternalId'
@@ -136,6 +137,14 @@ export const keys = {
   /** A capability link: the SHA-256 of the token, never the token. */
   link(tokenHash: string): Key {
     return { PK: `LINK#${tokenHash}`, SK: 'LINK' };
+  },
+
+  /**
+   * A document Closer issued (a quote's stored PDF or its sealed signed copy), by the SHA-256 of
+   * its bytes: `GET /verify/{sha256}` is one GetItem on it.
+   */
+  document(sha256: string): Key {
+    return { PK: `DOC#${sha256}`, SK: 'DOC' };
   },
 
   /**

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { linkEvents } from '#domain/chain';
 import { ConflictError } from '#domain/errors';
 import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
 import type { Deal, DealEvent } from '#schemas/deals';
@@ -94,6 +95,48 @@ export interface QuoteWrite {
    * beside the quote while it waits for the customer, so the rep can resend the same link.
    */
   link?: { tokenHash: string; createdAt: string; sealedToken?: string };
+  /** Documents issued with it (the stored PDF when sent, the sealed copy when signed). */
+  documents?: IssuedDocument[];
+}
+
+/** What `GET /verify/{sha256}` knows of a file Closer issued. */
+export interface IssuedDocument {
+  sha256: string;
+  kind: 'quote' | 'signed_copy';
+  quoteId: string;
+  dealId: string;
+  issuedAt: string;
+  /** Subject of the seal's certificate (signed copies). */
+  sealSubject?: string;
+}
+
+export function documentItem(document: IssuedDocument) {
+  return { ...document, ...keys.document(document.sha256), entity: 'Document' };
+}
+
+export async function getIssuedDocument(sha256: string): Promise<IssuedDocument | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.document(sha256) }));
+  return out.Item ? toResource<IssuedDocument>(out.Item) : undefined;
+}
+
+/**
+ * Links the write's quote events onto each quote's hash chain (see domain/chain) and moves the
+ * quotes' `chainHead`, so every transition extends the chain through this one door.
+ */
+function chained(write: QuoteWrite): QuoteWrite {
+  const main = linkEvents(write.before?.chainHead, write.after.id, write.events);
+  if (!write.created) return { ...write, after: withHead(write.after, main.head), events: main.events };
+  const created = linkEvents(write.created.chainHead, write.created.id, main.events);
+  return {
+    ...write,
+    after: withHead(write.after, main.head),
+    created: withHead(write.created, created.head),
+    events: created.events,
+  };
+}
+
+function withHead(quote: Quote, head: string | undefined): Quote {
+  return head === undefined ? quote : { ...quote, chainHead: head };
 }
 
 /** A quote no longer waiting for the customer keeps no way to rebuild its link. */
@@ -118,10 +161,13 @@ function conditionalQuotePut(
 ): TransactItem {
   if (!before) return put(quoteItem(after), { expression: 'attribute_not_exists(PK)' });
   const statuses = from ?? [before.status];
-  const values = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  const values: Record<string, unknown> = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  // The chain head read is part of the condition: two events can never claim the same predecessor.
+  const chain = before.chainHead === undefined ? 'attribute_not_exists(#chain)' : '#chain = :chain';
+  if (before.chainHead !== undefined) values[':chain'] = before.chainHead;
   return put(quoteItem(after), {
-    expression: `#status IN (${Object.keys(values).join(', ')})`,
-    names: { '#status': 'status' },
+    expression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')}) AND ${chain}`,
+    names: { '#status': 'status', '#chain': 'chainHead' },
     values,
   });
 }
@@ -132,7 +178,8 @@ function conditionalQuotePut(
  * racing transitions exactly one wins; the loser gets QuoteStateError with the status that won,
  * or VersionConflictError when only the deal changed under it (the caller may retry).
  */
-export async function saveQuote(write: QuoteWrite): Promise<void> {
+export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
+  const write = chained(unchained);
   const items: TransactItem[] = [conditionalQuotePut(write.before, write.after, write.from)];
   if (write.created) items.push(conditionalQuotePut(undefined, write.created));
   const dealStart = items.length;
@@ -154,12 +201,13 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
       ),
     );
   }
+  for (const document of write.documents ?? []) items.push(put(documentItem(document)));
   if (write.link?.sealedToken) items.push(put(linkSealItem(write.after, write.link.sealedToken)));
   if (!keepsLink(write.after.status)) {
     items.push({ Delete: { TableName: table(), Key: keys.linkSeal(write.after.dealId, write.after.id) } });
   }
   const result = await transact(items);
-  if (result.ok) return;
+  if (result.ok) return write.after;
   if (result.failed.includes(0)) {
     const current = await getQuoteAt(write.after.dealId, write.after.id);
     throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', write.action ?? 'changed');
@@ -167,6 +215,27 @@ export async function saveQuote(write: QuoteWrite): Promise<void> {
   if (write.deal && result.failed.includes(dealStart))
     throw new VersionConflictError('the deal changed in the meantime');
   throw new ConflictError('the quote could not be saved: retry');
+}
+
+/**
+ * Records a signed quote's sealed copy and issues it (its verify lookup), once: the first caller
+ * wins; false when the quote already has one (or is not signed).
+ */
+export async function recordSignedCopy(quote: Quote, document: IssuedDocument): Promise<boolean> {
+  const result = await transact([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.quote(quote.dealId, quote.id),
+        UpdateExpression: 'SET #copy = :copy',
+        ConditionExpression: '#status = :signed AND attribute_not_exists(#copy)',
+        ExpressionAttributeNames: { '#copy': 'signedCopyHash', '#status': 'status' },
+        ExpressionAttributeValues: { ':copy': document.sha256, ':signed': 'signed' },
+      },
+    },
+    put(documentItem(document)),
+  ]);
+  return result.ok;
 }
 
 export async function getLink(tokenHash: string): Promise<{ quoteId: string; dealId: string } | undefined> {

@@ -9,6 +9,11 @@ export interface LocalEnvironment {
   publicBaseUrl: string;
   senderEmail: string;
   linkKey: string;
+  /** The S3 emulator and its documents bucket (the stored PDFs). */
+  s3Endpoint: string;
+  documentsBucket: string;
+  /** Where the local seal's key and self-signed certificate are (see infra/local/evidence.ts). */
+  sealDir: string;
 }
 
 export function applyLocalEnvironment(env: LocalEnvironment): void {
@@ -23,6 +28,9 @@ export function applyLocalEnvironment(env: LocalEnvironment): void {
     PUBLIC_BASE_URL: env.publicBaseUrl,
     SENDER_EMAIL: env.senderEmail,
     LINK_KEY: env.linkKey,
+    S3_ENDPOINT: env.s3Endpoint,
+    DOCUMENTS_BUCKET: env.documentsBucket,
+    SEAL_DIR: env.sealDir,
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;

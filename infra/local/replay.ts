@@ -9,11 +9,13 @@
  * back from the table's stream, invokes the deployed function with them, and deletes the message
  * once they all went through (AWS credentials and region from the environment, as the AWS CLI).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { deadLetterDir, fileDeadLetters, replayDeadLetters } from './dead-letters.ts';
 import { applyLocalEnvironment } from './environment.ts';
+import { DOCUMENTS_BUCKET } from './evidence.ts';
 import { loadStreamHandler } from './handlers.ts';
 
 const TABLE_NAME = 'closer';
@@ -36,7 +38,7 @@ async function main(): Promise<number> {
     console.error(
       [
         'usage: npm run replay -- [notify|aggregate] [--data-dir <dir>]',
-        '         the local stack: environment DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005), PORT (3000) of the running `npm start`',
+        '         the local stack: environment DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005), S3_PORT (8006), PORT (3000) of the running `npm start`',
         '       npm run replay -- [notify|aggregate] --queue-url <url> --function-name <name> [--region <region>]',
         '         a deployed stack: the outputs <Consumer>DeadLetterQueueUrl and <Consumer>FunctionName; AWS credentials from the environment',
       ].join('\n'),
@@ -61,6 +63,10 @@ async function main(): Promise<number> {
     publicBaseUrl: (process.env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     senderEmail: process.env.SENDER_EMAIL || 'quotes@closer.local',
     linkKey: process.env.LINK_KEY || persistentSecret(dataDir, 'link-key'),
+    // The running `npm start`'s S3 emulator and seal: notify attaches the stored PDFs.
+    s3Endpoint: process.env.S3_ENDPOINT || `http://127.0.0.1:${process.env.S3_PORT || 8006}`,
+    documentsBucket: process.env.DOCUMENTS_BUCKET || DOCUMENTS_BUCKET,
+    sealDir: process.env.SEAL_DIR || join(dataDir, 'seal'),
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const store = fileDeadLetters(deadLetterDir(dataDir, fn), fn);

@@ -16,6 +16,7 @@ import { consoleRoutes, ensureConsoleBuilt } from './console.ts';
 import { deadLetterDir, fileDeadLetters } from './dead-letters.ts';
 import { assertJava, ensureTable, startDynamo } from './dynamodb.ts';
 import { applyLocalEnvironment } from './environment.ts';
+import { type LocalEvidence, startEvidence } from './evidence.ts';
 import {
   type HandlerSource,
   loadHandlers,
@@ -42,6 +43,7 @@ interface Settings {
   dataDir: string;
   dynamoPort: number;
   sesPort: number;
+  s3Port: number;
   publicBaseUrl: string;
   seed: boolean;
   /** Run the bundles `cdk deploy` uploads instead of the TypeScript sources. */
@@ -50,9 +52,9 @@ interface Settings {
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm start [-- --port <n>] [--data-dir <dir>] [--dynamodb-port <n>] [--ses-port <n>] [--no-seed] [--bundled]
+const USAGE = `usage: npm start [-- --port <n>] [--data-dir <dir>] [--dynamodb-port <n>] [--ses-port <n>] [--s3-port <n>] [--no-seed] [--bundled]
   --bundled: run the functions from the bundles \`cdk synth\` builds (into DATA_DIR/cdk.out), not the sources
-  environment: PORT (3000), HOST (127.0.0.1), DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005),
+  environment: PORT (3000), HOST (127.0.0.1), DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005), S3_PORT (8006),
                PUBLIC_BASE_URL (http://localhost:<PORT>)`;
 
 function portOf(name: string, raw: string | undefined, fallback: number): number {
@@ -79,13 +81,14 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     dataDir: resolveDataDir(values['data-dir'], env),
     dynamoPort: portOf('DYNAMODB_PORT', values['dynamodb-port'] ?? env.DYNAMODB_PORT, 8000),
     sesPort: portOf('SES_PORT', values['ses-port'] ?? env.SES_PORT, 8005),
+    s3Port: portOf('S3_PORT', values['s3-port'] ?? env.S3_PORT, 8006),
     publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     seed: !values['no-seed'],
     bundled: values.bundled,
   };
-  const ports = [settings.port, settings.dynamoPort, settings.sesPort];
+  const ports = [settings.port, settings.dynamoPort, settings.sesPort, settings.s3Port];
   if (new Set(ports).size !== ports.length) {
-    throw new UsageError(`PORT, DYNAMODB_PORT and SES_PORT must differ, got ${ports.join(', ')}`);
+    throw new UsageError(`PORT, DYNAMODB_PORT, SES_PORT and S3_PORT must differ, got ${ports.join(', ')}`);
   }
   return settings;
 }
@@ -98,6 +101,7 @@ function parse(argv: string[]) {
       'data-dir': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'ses-port': { type: 'string' },
+      's3-port': { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
       bundled: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -166,6 +170,7 @@ async function busyPortMessage(settings: Settings): Promise<string | undefined> 
     ['PORT', settings.port, settings.host],
     ['DYNAMODB_PORT', settings.dynamoPort, '127.0.0.1'],
     ['SES_PORT', settings.sesPort, '127.0.0.1'],
+    ['S3_PORT', settings.s3Port, '127.0.0.1'],
   ];
   const taken = new Set(wanted.map(([, port]) => port));
   for (const [name, port, host] of wanted) {
@@ -180,10 +185,18 @@ async function busyPortMessage(settings: Settings): Promise<string | undefined> 
 }
 
 /** What the handlers read from their environment, as the CDK stack sets it in the cloud. */
-function configureEnvironment(settings: Settings, dynamoEndpoint: string, sesEndpoint: string): void {
+function configureEnvironment(
+  settings: Settings,
+  dynamoEndpoint: string,
+  sesEndpoint: string,
+  evidence: LocalEvidence,
+): void {
   applyLocalEnvironment({
     dynamoEndpoint,
     sesEndpoint,
+    s3Endpoint: evidence.s3.endpoint,
+    documentsBucket: evidence.bucket,
+    sealDir: evidence.sealDir,
     tableName: TABLE_NAME,
     publicBaseUrl: settings.publicBaseUrl,
     senderEmail: SENDER_EMAIL,
@@ -296,6 +309,8 @@ async function main(): Promise<number> {
   let seedLine = '';
   let notifyLine = '';
   let sesViewer = '';
+  let documentsLine = '';
+  let sealLine = '';
   let apiUrl = '';
   let functionsLine = 'functions/*/handler.ts (TypeScript sources)';
   const source: HandlerSource = settings.bundled ? 'bundled' : 'source';
@@ -336,7 +351,11 @@ async function main(): Promise<number> {
     const ses = await startSes({ port: settings.sesPort });
     cleanups.push({ name: 'SES emulator', run: ses.stop });
     sesViewer = ses.viewerUrl;
-    configureEnvironment(settings, localDynamo.endpoint, ses.endpoint);
+    const evidence = await startEvidence({ port: settings.s3Port, dataDir });
+    cleanups.push({ name: 'S3 emulator', run: evidence.s3.stop });
+    documentsLine = `${evidence.s3.endpoint}   (S3 emulator, bucket ${evidence.bucket}; files in ${join(dataDir, 's3')})`;
+    sealLine = `sealing with a self-signed certificate (${evidence.sealCreated ? 'generated now in' : 'kept in'} ${evidence.sealDir})`;
+    configureEnvironment(settings, localDynamo.endpoint, ses.endpoint, evidence);
     if (bundles) {
       // Each function starts on its first invocation, with the environment configured above.
       const functions = useBundles(bundles);
@@ -454,6 +473,8 @@ async function main(): Promise<number> {
         `  OpenAPI    ${apiUrl}/openapi.json`,
         `  Emails     ${sesViewer}   (SES emulator viewer)`,
         `  Data       ${dataDir}   (delete it to start over)`,
+        `  Documents  ${documentsLine}`,
+        `  Seal       ${sealLine}`,
         `  Functions  ${functionsLine}`,
         ...(settings.publicBaseUrl !== apiUrl
           ? [`  Public     ${settings.publicBaseUrl}   (quote links)`]

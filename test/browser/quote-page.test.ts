@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { to, waitForEmails } from '#test/mail';
 import { launchBrowser } from './support/browser.ts';
+import { collectProblems, seriousAxeViolations } from './support/page-checks.ts';
 import {
   dealWithLines,
   quoteLinkIn,
@@ -49,14 +49,7 @@ async function openPage(url: string, options: BrowserContextOptions = {}): Promi
   const context = await browser.newContext({ locale: 'en-GB', ...options });
   contexts.push(context);
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-  });
+  const problems = collectProblems(page);
   const response = await page.goto(url);
   expect(response?.status()).toBe(200);
   return { page, problems };
@@ -271,25 +264,10 @@ describe('the quote page in a browser', () => {
   it('has no serious or critical axe violation on the open page and on the signed page', async () => {
     // Arrange: the page's CSP (rightly) refuses the injected axe script, so this audit bypasses it.
     const shot = screenshots('axe');
-    const axe = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
     const rep = await repClient(stack.baseUrl);
     const { url } = await sentQuote(rep, 'link');
     const { page } = await openPage(url, { bypassCSP: true });
-    const audit = async () => {
-      await page.addScriptTag({ content: axe });
-      const violations = await page.evaluate(async () => {
-        const run = (window as any).axe.run as (context: Document, options: object) => Promise<any>;
-        const results = await run(document, { resultTypes: ['violations'] });
-        return (results.violations as any[]).map((v) => ({
-          id: v.id as string,
-          impact: v.impact as string,
-          help: v.help as string,
-          nodes: (v.nodes as any[]).slice(0, 3).map((n) => (n.target as string[]).join(' ')),
-        }));
-      });
-      if (violations.length > 0) console.log('axe (all impacts):', JSON.stringify(violations, null, 2));
-      return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    };
+    const audit = () => seriousAxeViolations(page);
 
     // Act
     const open = await audit();

@@ -512,6 +512,109 @@ describe('CloserStack mail and alarms', () => {
   });
 });
 
+describe('CloserStack evidence', () => {
+  it('keeps documents in a private, versioned, encrypted, TLS-only bucket that outlives the stack', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates an RSA sign/verify KMS key whose policy names the sealing function', () => {
+    const principal = new Capture();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'RSA_2048',
+      KeyUsage: 'SIGN_VERIFY',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SealingFunctionOnly',
+            Action: ['kms:GetPublicKey', 'kms:Sign'],
+            Principal: { AWS: principal },
+          }),
+        ]),
+      },
+    });
+    const pages = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === functionPlans.pages.description,
+    );
+    expect(principal.asObject()).toEqual(pages?.Properties.Role);
+  });
+
+  it('lets only the sealing function sign, and nothing delete or rewrite a stored document', () => {
+    // Arrange: each policy statement with the roles it is attached to, and the roles of Closer's functions
+    const grants = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({
+        statement,
+        roles: (p.Properties.Roles as { Ref: string }[]).map((r) => r.Ref),
+      })),
+    );
+    const roleOf = (plan: { description: string }) => {
+      const fn = Object.values(closerFunctions(template)).find(
+        (f) => f.Properties.Description === plan.description,
+      );
+      if (!fn) throw new Error(`no function ${plan.description}`);
+      return (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    };
+    const [documentsBucket] = Object.keys(template.findResources('AWS::S3::Bucket')).filter((id) =>
+      id.startsWith('Documents'),
+    );
+    expect(documentsBucket).toBeDefined();
+    // A statement reaches the stored documents if it names their bucket or any resource at all.
+    const reachesDocuments = (s: Statement) =>
+      resourcesOf(s).some((r) => r === '*' || JSON.stringify(r).includes(`"${documentsBucket}"`));
+    const onDocuments = grants.filter((g) => reachesDocuments(g.statement));
+    // Act
+    const signers = grants.filter((g) => actionsOf(g.statement).includes('kms:Sign'));
+    const destructive = onDocuments.flatMap((g) =>
+      actionsOf(g.statement).filter((a) =>
+        /^s3:(\*|Delete|PutObject(Acl|Retention|LegalHold|Tagging)|PutBucket|PutLifecycle|Abort)/.test(a),
+      ),
+    );
+    const writers = onDocuments.filter((g) => actionsOf(g.statement).some((a) => a.startsWith('s3:Put')));
+    // Assert: one signer, the pages function (signing seals the copy)
+    expect(signers.map((g) => g.roles)).toEqual([[roleOf(functionPlans.pages)]]);
+    // No function (nor CDK's console upload, whose grants name only the console bucket) deletes,
+    // versions away or reconfigures a stored document; objects are named by their SHA-256 in a
+    // versioned bucket, so a PutObject can never lose what was stored.
+    expect(onDocuments.length).toBeGreaterThan(0);
+    expect(destructive).toEqual([]);
+    expect(writers.flatMap((g) => g.roles).sort()).toEqual(
+      [roleOf(functionPlans.documents), roleOf(functionPlans.pages)].sort(),
+    );
+    const sealing = Object.values(closerFunctions(template)).filter(
+      (f) => (f.Properties.Environment as { Variables: Json }).Variables.SEAL_KMS_KEY_ID !== undefined,
+    );
+    expect(sealing.map((f) => f.Properties.Description)).toEqual([functionPlans.pages.description]);
+    const verify = Object.values(closerFunctions(template)).find(
+      (f) => f.Properties.Description === functionPlans.verify.description,
+    );
+    const verifyEnv = verify?.Properties.Environment as { Variables: Json } | undefined;
+    expect(verifyEnv?.Variables).toBeDefined();
+    expect(verifyEnv?.Variables.DOCUMENTS_BUCKET).toBeUndefined();
+  });
+});
+
 describe('CloserStack cdk-nag', () => {
   it('passes the AwsSolutions checks with no unacknowledged error or warning', () => {
     // Act

@@ -60,7 +60,8 @@ describe('signing', () => {
     expect(copy?.attachments.map((a) => a.filename)).toEqual([`${quote.number}-v1-signed.pdf`]);
     const [notice] = await waitForEmails(to(owner.email));
     expect(notice?.subject).toContain(quote.number);
-  });
+    // The answer waits for the sealed copy; the first signature of a process also loads the seal code.
+  }, 60_000);
 
   it('serves the signed copy as the PDF once signed, and the original hash still matches the quote PDF', async () => {
     const owner = rep();

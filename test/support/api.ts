@@ -6,6 +6,7 @@ import { handler as apiHandler } from '../../functions/api/handler.ts';
 import { handler as bulkHandler } from '../../functions/bulk/handler.ts';
 import { handler as documentsHandler } from '../../functions/documents/handler.ts';
 import { handler as pagesHandler } from '../../functions/pages/handler.ts';
+import { handler as verifyHandler } from '../../functions/verify/handler.ts';
 
 /**
  * Calls the real Lambda handlers with API Gateway HTTP API (v2) events, as the JWT authorizer
@@ -25,6 +26,7 @@ const handlers = {
   documents: documentsHandler,
   pages: pagesHandler,
   bulk: bulkHandler,
+  verify: verifyHandler,
 } as Record<string, (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>>;
 
 function match(method: string, path: string) {

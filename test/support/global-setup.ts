@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureConsoleBuilt } from '#infra/console-assets';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
+import { startEvidence } from '#infra/local/evidence';
 import { freePort } from '#infra/local/ports';
 import { startSes } from '#infra/local/ses';
 import { startStreamPoller } from '#infra/local/stream-poller';
@@ -19,8 +24,14 @@ export default async function setup(_project: TestProject) {
   const dynamo = await startDynamo({ port: await freePort() });
   await ensureTable(dynamo.endpoint, testEnv.TABLE_NAME);
   const ses = await startSes({ port: await freePort() });
+  // The stored PDFs (S3 emulator) and the seal key live in a folder of this run, removed after.
+  const evidenceDir = mkdtempSync(join(tmpdir(), 'closer-test-'));
+  const evidence = await startEvidence({ port: await freePort(), dataDir: evidenceDir });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.SES_ENDPOINT = ses.endpoint;
+  process.env.S3_ENDPOINT = evidence.s3.endpoint;
+  process.env.DOCUMENTS_BUCKET = evidence.bucket;
+  process.env.SEAL_DIR = evidence.sealDir;
   // Imported only now: the handler's clients read the endpoints when they load.
   const { handler } = await import('../../functions/notify/handler.ts');
   const { isNotifyRecord } = await import('../../contracts/streams.ts');
@@ -52,6 +63,8 @@ export default async function setup(_project: TestProject) {
     await aggregatePoller.stop();
     await poller.stop();
     await ses.stop();
+    await evidence.s3.stop();
+    rmSync(evidenceDir, { recursive: true, force: true });
     await dynamo.stop();
   };
 }
