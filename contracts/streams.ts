@@ -18,6 +18,7 @@ export const OUTBOX_TYPES = [
   'quote.changes_requested',
   'quote.declined',
   'quote.expired',
+  'quote.reminder_sent',
 ] as const;
 
 export function isOutboxEvent(item: Record<string, unknown>): boolean {

@@ -4,6 +4,7 @@ import { html, json } from '#http/response';
 import { renderQuoteHtml } from '#render/html';
 import { listTemplates as templates } from '#render/templates';
 import { IdParams } from '#schemas/common';
+import { RemindInput, RemindResult } from '#schemas/follow-through';
 import { QuoteCreateInput, QuoteResendInput, QuoteSendResult } from '#schemas/quote-requests';
 import { Quote, TemplateSummary } from '#schemas/quotes';
 import {
@@ -14,6 +15,7 @@ import {
   viewOf,
   withdrawQuote as withdraw,
 } from '#services/quotes';
+import { remindNow } from '#services/reminders';
 import { resendQuote as resend } from '#services/resend';
 
 export const listDealQuotes = defineOperation(
@@ -107,4 +109,18 @@ export const listTemplates = defineOperation(
     response: z.object({ items: z.array(TemplateSummary) }),
   },
   async () => json(200, { items: templates() }),
+);
+
+export const remindQuote = defineOperation(
+  {
+    summary: 'Remind the customer now, with an optional message (at most once an hour per quote)',
+    description:
+      "For a quote waiting for the customer (sent or viewed): emails the same link again in the quote's language, with the rep's message, and writes quote.reminder_sent (the email leaves through the outbox, retried like any other). A second reminder within the hour answers 429 with details.retryAfterSeconds. It does not count against the automatic reminders' maximum.",
+    tags: ['quotes'],
+    params: IdParams,
+    body: RemindInput,
+    response: RemindResult,
+    errors: [404, 409, 429],
+  },
+  async ({ params, body, user }) => json(200, await remindNow(params.id, body, user)),
 );

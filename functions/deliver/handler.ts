@@ -1,15 +1,21 @@
 import { logger } from '#config/logger';
 import { observed } from '#config/observability';
+import { runDueReminders } from '#services/reminders';
 import { runDueWork } from '#services/work';
-// Registers the kinds of work this job runs (email deliveries).
+// Registers the kinds of work this job runs (email deliveries, checks of unconfirmed link opens).
 import '#services/notify';
+import '#services/views';
 
 /**
  * Scheduled (EventBridge every minute in the cloud, every DELIVER_EVERY_SECONDS on the local stack):
- * runs the work that is due (email deliveries being retried), within the function's timeout.
+ * sends the reminders that are due, then runs the work that is due (email deliveries being retried),
+ * within the function's timeout.
  */
 export const handler = observed(async () => {
-  const result = await runDueWork({ budgetMs: 45_000 });
+  // Reminders first: their emails are outbox events, tried at once by notify from the stream.
+  const reminders = await runDueReminders({ budgetMs: 10_000 });
+  if (reminders.sent + reminders.deferred + reminders.failed > 0) logger.info('reminders run', reminders);
+  const result = await runDueWork({ budgetMs: 35_000 });
   if (result.done + result.retry + result.failed > 0) logger.info('due work run', result);
-  return result;
+  return { ...result, reminders };
 });

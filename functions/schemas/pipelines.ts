@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Id, Name, StageId, Timestamp } from './common.ts';
+import { ReminderSettingsInput } from './follow-through.ts';
 
 export const StageKind = z.enum(['open', 'won', 'lost']);
 
@@ -58,6 +59,12 @@ const PipelineFields = {
     .max(30)
     .optional()
     .meta({ description: "working days until a new deal's follow-up task is due (default 2; 0: no task)" }),
+  reminders: z
+    .optional(ReminderSettingsInput)
+    .meta({ description: "quotes' automatic reminders (see README)" }),
+  requireCode: z
+    .optional(z.boolean())
+    .meta({ description: 'quotes require a one-time code by email before signing (default false)' }),
 };
 
 export const PipelineInput = z.strictObject(PipelineFields).meta({ id: 'PipelineInput' });
@@ -74,6 +81,8 @@ export const Pipeline = z
     onQuoteExpired: StageId.optional(),
     quoteTemplateId: z.string().optional(),
     followUpDays: z.number().int().optional(),
+    reminders: z.optional(ReminderSettingsInput),
+    requireCode: z.optional(z.boolean()),
     isDefault: z.boolean(),
     version: z.number().int(),
     createdAt: Timestamp,

@@ -37,6 +37,9 @@ export const SignInput = z
         .optional(),
     ),
     consent: Consent,
+    code: z
+      .preprocess(blankToUndefined, z.optional(z.string().check(z.maxLength(20))))
+      .meta({ description: 'the one-time code emailed to the recipient, when the quote requires one' }),
     documentHash: z
       .preprocess(
         blankToUndefined,
@@ -77,3 +80,10 @@ export type SignInput = z.infer<typeof SignInput>;
 export type ChangesInput = z.infer<typeof ChangesInput>;
 export type DeclineInput = z.infer<typeof DeclineInput>;
 export type DeclineReason = z.infer<typeof DeclineReason>;
+
+export const CodeRequestResult = z
+  .object({
+    sentTo: z.string().meta({ description: 'the masked address, e.g. j***@example.com' }),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'CodeRequestResult' });

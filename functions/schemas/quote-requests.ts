@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Email, IsoDate, Locale, Name, Text } from './common.ts';
+import { ReminderSettingsInput } from './follow-through.ts';
 import { Recipient, TemplateId } from './quotes.ts';
 
 /** What reps send to the quote routes (the Quote resource itself is in quotes.ts). */
@@ -38,6 +39,12 @@ export const QuoteSendInput = z
     to: Email.optional().meta({ description: "email only; default: the quote's recipient" }),
     subject: EmailSubject,
     message: EmailMessage,
+    reminders: z
+      .optional(ReminderSettingsInput)
+      .meta({ description: "this quote's reminders, over the pipeline's (see README)" }),
+    requireCode: z.optional(z.boolean()).meta({
+      description: "require a one-time code emailed to the recipient before signing; default: the pipeline's",
+    }),
   })
   .refine(
     (v) =>

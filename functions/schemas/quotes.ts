@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { TaxLine as MoneyTaxLine, Totals } from '#domain/money';
 import { Currency, Email, Id, IsoDate, Locale, Name, Percent, Text, Timestamp } from './common.ts';
 import { Line } from './deals.ts';
+import { QuoteReminders, SignerVerification } from './follow-through.ts';
 
 export const QuoteStatus = z
   .enum([
@@ -112,6 +113,7 @@ export const QuoteSignature = z
     ip: z.string().max(64),
     userAgent: z.string().max(1000),
     documentHash: Sha256Hex.meta({ description: 'SHA-256 of the exact PDF the signer was shown' }),
+    verification: z.optional(SignerVerification),
   })
   .meta({ id: 'QuoteSignature' });
 
@@ -158,6 +160,10 @@ export const Quote = z
     signature: QuoteSignature.optional(),
     changeRequests: z.array(ChangeRequest),
     decline: QuoteDecline.optional(),
+    reminders: z.optional(QuoteReminders),
+    requireCode: z
+      .optional(z.boolean())
+      .meta({ description: 'the customer must enter a one-time code emailed to the recipient to sign' }),
   })
   .meta({ id: 'Quote' });
 

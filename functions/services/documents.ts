@@ -1,12 +1,14 @@
 import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { userActor } from '#domain/events';
+import { reminderSettings, reminderState } from '#domain/reminders';
 import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
 import { getTemplate } from '#render/templates';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
 import { listEvents } from '#store/deals';
 import { rememberUser } from '#store/users';
+import { getPipeline } from './pipelines.ts';
 import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
 import { transitionQuote } from './transitions.ts';
 
@@ -48,8 +50,9 @@ export async function sendQuote(
     action: 'send',
     actor: userActor(user),
     read: () => getQuoteFor(id, user),
-    build: async ({ quote }, clock) => {
+    build: async ({ quote, deal }, clock) => {
       const { logo: _logo, ...seller } = getTemplate(quote.templateId).seller;
+      const pipeline = await getPipeline(deal.pipelineId);
       const sent: Quote = {
         ...quote,
         status: 'sent',
@@ -57,6 +60,9 @@ export async function sendQuote(
         sentBy: { id: user.id, name: user.name, email: user.email },
         updatedAt: clock.now,
         seller,
+        // The pipeline's settings under this send's own, frozen on the quote.
+        reminders: reminderState(reminderSettings(pipeline.reminders, input.reminders)),
+        requireCode: input.requireCode ?? pipeline.requireCode ?? false,
       };
       sent.documentHash = sha256Hex(await quotePdf(sent));
       const token = newToken();
@@ -103,6 +109,9 @@ export async function signedCopy(quote: Quote): Promise<Buffer> {
       documentHash: signature.documentHash,
       method: signature.method,
       ...(signature.image ? { signatureImage: signature.image } : {}),
+      ...(signature.verification
+        ? { verification: { to: signature.verification.to, sentAt: signature.verification.sentAt } }
+        : {}),
       events: history,
     },
   });

@@ -49,6 +49,8 @@ export interface TransitionPlan<R> {
   /** The loss reason, when the deal moves to a lost stage. */
   lossReason?: string;
   link?: QuoteWrite['link'];
+  /** Written in the same transaction, on their own conditions (a spent one-time code). */
+  also?: QuoteWrite['also'];
   /** What the caller answers once it is written. */
   result: R;
 }
@@ -110,6 +112,7 @@ export function transitionQuote<R>(request: TransitionRequest<R>): Promise<R> {
         ...(plan.created ? { created: plan.created } : {}),
         ...(dealWrite ? { deal: dealWrite } : {}),
         ...(plan.link ? { link: plan.link } : {}),
+        ...(plan.also ? { also: plan.also } : {}),
       });
     } catch (error) {
       if (error instanceof VersionConflictError) return lostRace(error);
