@@ -6,6 +6,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BACKLOG_METRICS, METRICS_NAMESPACE, METRICS_SERVICE } from '#contracts/metrics';
 import { type FunctionName, routes } from '#contracts/routes';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
 import { AGGREGATE_ENTITY, OUTBOX_ENTITY, OUTBOX_TYPES } from '#contracts/streams';
@@ -194,6 +195,10 @@ export class CloserStack extends Stack {
   readonly linkKey: Secret;
   readonly functions = new Map<CloserFunctionName, CloserFunction>();
   private readonly settings: CloserContext;
+  /** Where the functions publish their metrics (Closer/<stack name>); the alarms read it. */
+  private get metricsNamespace(): string {
+    return `${METRICS_NAMESPACE}/${this.stackName}`;
+  }
 
   constructor(scope: Construct, id: string, props: CloserStackProps) {
     super(scope, id, { description: 'Closer: deals and quotes', ...props });
@@ -320,6 +325,8 @@ export class CloserStack extends Stack {
         PUBLIC_BASE_URL: this.http.publicBaseUrl,
         DEFAULT_CURRENCY: this.settings.defaultCurrency,
         DEFAULT_LOCALE: this.settings.defaultLocale,
+        // One namespace per stack, so two stacks in an account never mix their metrics and alarms.
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
       },
     });
     this.data.grantTable(fn, plan.table);
@@ -376,6 +383,15 @@ export class CloserStack extends Stack {
       filters,
     });
     this.alarms.onQueueNotEmpty(`${pascal(consumer)}DeadLettersNotEmpty`, deadLetters);
+    // What `npm run replay -- <consumer> --queue-url … --function-name …` needs.
+    new CfnOutput(this, `${pascal(consumer)}DeadLetterQueueUrl`, {
+      description: `Stream records ${consumer} gave up on (README: Dead letters, how to replay them)`,
+      value: deadLetters.queueUrl,
+    });
+    new CfnOutput(this, `${pascal(consumer)}FunctionName`, {
+      description: `The ${consumer} function, which the replay invokes`,
+      value: fn.functionName,
+    });
     return deadLetters;
   }
 
@@ -397,11 +413,7 @@ export class CloserStack extends Stack {
    */
   wireNotify(fn: CloserFunction): void {
     this.mailer(fn);
-    const deadLetters = this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
-    new CfnOutput(this, 'NotifyDeadLetterQueueUrl', {
-      description: 'Outbox records notify gave up on (README: Dead letters, how to replay them)',
-      value: deadLetters.queueUrl,
-    });
+    this.streamMapping(fn, 'notify', 'OutboxStream', [outboxFilter()]);
   }
 
   /**
@@ -412,6 +424,11 @@ export class CloserStack extends Stack {
    */
   wireDeliver(fn: CloserFunction): void {
     this.mailer(fn);
+    this.alarms.onBacklog('DeliveriesBackingUp', {
+      namespace: this.metricsNamespace,
+      dimensionsMap: { service: METRICS_SERVICE },
+      metricName: BACKLOG_METRICS.overdue,
+    });
     new Rule(this, 'DeliverSchedule', {
       description: 'Delivers the emails that are due (retries of failed sends)',
       schedule: Schedule.rate(Duration.minutes(1)),

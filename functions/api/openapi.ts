@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routes } from '#contracts/routes';
 import type { Contract } from '#http/operation';
 import { ErrorBody } from '#schemas/common';
@@ -32,14 +32,14 @@ const ERROR_TEXT: Record<number, string> = {
   500: 'Internal error',
 };
 
-function idOf(schema: z.ZodType): string | undefined {
+function idOf(schema: z.ZodMiniType): string | undefined {
   const meta = z.globalRegistry.get(schema);
   return typeof meta?.id === 'string' ? meta.id : undefined;
 }
 
 /** Converts a set of named schemas; nested schemas with an id become shared components. */
 function convert(
-  named: Map<string, z.ZodType>,
+  named: Map<string, z.ZodMiniType>,
   io: 'input' | 'output',
   components: Record<string, JsonSchema>,
 ) {
@@ -74,7 +74,7 @@ function convert(
   }
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+function parameters(schema: z.ZodMiniType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, JsonSchema>;
@@ -95,8 +95,8 @@ export function buildOpenApi(
   contracts: Record<string, Contract>,
   info: { version: string; serverUrl?: string },
 ) {
-  const requests = new Map<string, z.ZodType>();
-  const responses = new Map<string, z.ZodType>([['Error', ErrorBody]]);
+  const requests = new Map<string, z.ZodMiniType>();
+  const responses = new Map<string, z.ZodMiniType>([['Error', ErrorBody]]);
   const refs = new Map<string, { request?: string; response?: string }>();
   for (const route of routes) {
     const contract = contracts[route.operation];

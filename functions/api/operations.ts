@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { OperationOf } from '#contracts/routes';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { jsonText } from '#http/response';
+import { withMeta } from '#schemas/common';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
 import * as pipelines from './pipelines.ts';
@@ -46,7 +47,7 @@ export const getOpenApi = defineOperation(
     summary: 'This API description (OpenAPI 3.1)',
     tags: ['meta'],
     auth: 'public',
-    response: z.object({ openapi: z.string() }).loose().meta({ id: 'OpenApiDocument' }),
+    response: withMeta(z.looseObject({ openapi: z.string() }), { id: 'OpenApiDocument' }),
   },
   async () => jsonText(200, openApiText()),
 );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineOperation } from '#http/operation';
 import { html, json } from '#http/response';
 import { renderQuoteHtml } from '#render/html';

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '#contracts/metrics';
 import { logger } from './logger.ts';
 
 /**
@@ -11,8 +12,8 @@ import { logger } from './logger.ts';
  * out of the local stack's and the tests' output.
  */
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'Closer',
-  serviceName: 'closer',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
+  serviceName: METRICS_SERVICE,
 });
 
 /** The id that ties every log line of one invocation together: API Gateway's request id, else Lambda's. */

@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { observability } from '#config/observability';
 import type { User } from '#contracts/actor';
 import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
@@ -27,14 +27,14 @@ export interface HttpHandlerOptions {
 }
 
 /** Turns zod issues into the `details` of a 422: where and what. */
-export function issuesOf(error: z.ZodError, where: string) {
+export function issuesOf(error: z.core.$ZodError, where: string) {
   return error.issues.map((i) => ({
     path: [where, ...i.path.map(String)].join('.'),
     message: i.message,
   }));
 }
 
-function validate<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+function validate<T extends z.ZodMiniType>(schema: T, value: unknown, where: string): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(`invalid ${where}`, issuesOf(result.error, where));
   return result.data;

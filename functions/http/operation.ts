@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { User } from '#contracts/actor';
 import type { HttpResult } from './response.ts';
 
@@ -8,14 +8,14 @@ export interface Contract {
   summary: string;
   description?: string;
   tags?: string[];
-  params?: z.ZodType;
-  query?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** The request body: JSON (default), also accepted as an HTML form post when `form` is set. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   bodyTypes?: ('json' | 'form' | 'csv')[];
   /** Success status (200 by default) and its body: a schema (JSON) or a media type. */
   status?: number;
-  response: z.ZodType | { mediaType: string; description: string };
+  response: z.ZodMiniType | { mediaType: string; description: string };
   /** Error statuses this route can answer, beyond the ones every route can (400, 401, 422, 500). */
   errors?: number[];
   /** Request headers the route reads. */
@@ -29,7 +29,7 @@ export interface Contract {
   auth?: 'public';
 }
 
-type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** Who the request comes from: the signed-in rep on rep routes, nobody on public ones. */
 type Caller<C extends Contract> = C extends { auth: 'public' } ? { user?: undefined } : { user: User };

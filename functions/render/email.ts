@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+// The English messages of zod/mini (set there) for the errors below, whatever else this process loads.
+import '#schemas/common';
 import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
 import { templatesDir } from './paths.ts';
@@ -62,7 +64,7 @@ export interface RepNotice {
   dealStays?: 'won' | 'lost';
 }
 
-const Line = z.string().min(1);
+const Line = z.string().check(z.minLength(1));
 const SubjectMessage = z.strictObject({ subject: Line, message: Line });
 const EmailStrings = z.strictObject({
   quote: z.strictObject({ subject: Line, message: Line, button: Line, summaryTitle: Line }),

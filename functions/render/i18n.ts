@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { currencyDigits, minorToDecimal } from '#contracts/currency';
 import type { Locale as LocaleSchema } from '#schemas/common';
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '#domain/errors';
-import { Locale as LocaleSchema } from '#schemas/common';
+import { Locale as LocaleSchema, withMeta } from '#schemas/common';
 import { SellerSnapshot, type TemplateSummary } from '#schemas/quotes';
 import {
   LABEL_KEYS,
@@ -25,55 +25,61 @@ export class UnknownTemplateError extends ValidationError {
 /** A template folder is broken (ops edited it badly). Thrown at load time with the file at fault. */
 export class TemplateConfigError extends Error {}
 
-const Hex = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f3a5f');
-const Localized = z.strictObject({ en: z.string().min(1), fr: z.string().min(1) });
-const Margin = z.number().min(18).max(144);
-const LabelOverrides = z.partialRecord(z.enum(LABEL_KEYS), z.string().min(1));
+const Hex = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f3a5f'));
+const Localized = z.strictObject({
+  en: z.string().check(z.minLength(1)),
+  fr: z.string().check(z.minLength(1)),
+});
+const Margin = z.number().check(z.gte(18), z.lte(144));
+const LabelOverrides = z.partialRecord(z.enum(LABEL_KEYS), z.string().check(z.minLength(1)));
 
 const TemplateFile = z.strictObject({
   name: Localized,
   description: Localized,
-  locales: z.array(LocaleSchema).min(1),
+  locales: z.array(LocaleSchema).check(z.minLength(1)),
   colors: z.strictObject({
-    primary: Hex.meta({ description: 'headings, rules, bands' }),
-    onPrimary: Hex.meta({ description: 'text drawn on the primary colour' }),
+    primary: withMeta(Hex, { description: 'headings, rules, bands' }),
+    onPrimary: withMeta(Hex, { description: 'text drawn on the primary colour' }),
     accent: Hex,
     text: Hex,
     muted: Hex,
     rule: Hex,
-    tint: Hex.meta({ description: 'zebra rows, cards' }),
+    tint: withMeta(Hex, { description: 'zebra rows, cards' }),
   }),
   pdf: z.strictObject({
     size: z.enum(['A4', 'LETTER']),
     margins: z.strictObject({ top: Margin, right: Margin, bottom: Margin, left: Margin }),
-    fontSize: z.number().min(7).max(12),
+    fontSize: z.number().check(z.gte(7), z.lte(12)),
     fonts: z.strictObject({
-      regular: z.string().min(1),
-      bold: z.string().min(1),
-      heading: z.string().min(1).optional(),
+      regular: z.string().check(z.minLength(1)),
+      bold: z.string().check(z.minLength(1)),
+      heading: z.optional(z.string().check(z.minLength(1))),
     }),
     header: z.enum(['letterhead', 'band']),
     table: z.enum(['ruled', 'zebra']),
   }),
   logo: z.strictObject({
-    size: z.number().min(16).max(120).meta({ description: 'points in the PDF, CSS pixels on the page' }),
+    size: withMeta(z.number().check(z.gte(16), z.lte(120)), {
+      description: 'points in the PDF, CSS pixels on the page',
+    }),
     shape: z.enum(['square', 'rounded', 'circle']),
   }),
-  labels: z.strictObject({ en: LabelOverrides.optional(), fr: LabelOverrides.optional() }).optional(),
+  labels: z.optional(z.strictObject({ en: z.optional(LabelOverrides), fr: z.optional(LabelOverrides) })),
 });
 
-const SellerFile = SellerSnapshot.extend({
-  logo: z
-    .strictObject({
-      monogram: z.string().trim().min(1).max(3).optional(),
-      image: z
-        .string()
-        .min(1)
-        .optional()
-        .meta({ description: 'a PNG or JPEG file, relative to seller.json' }),
-    })
-    .optional(),
-}).strict();
+const SellerFile = z.catchall(
+  z.extend(SellerSnapshot, {
+    logo: z.optional(
+      z.strictObject({
+        monogram: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(3))),
+        image: withMeta(z.optional(z.string().check(z.minLength(1))), {
+          description: 'a PNG or JPEG file, relative to seller.json',
+        }),
+      }),
+    ),
+  }),
+  z.never(),
+);
 
 export type LogoImageType = 'image/png' | 'image/jpeg';
 export type Logo =
@@ -124,7 +130,7 @@ function readJson(file: string): unknown {
   }
 }
 
-function parseFile<T extends z.ZodType>(schema: T, file: string): z.infer<T> {
+function parseFile<T extends z.ZodMiniType>(schema: T, file: string): z.infer<T> {
   const result = schema.safeParse(readJson(file));
   if (!result.success) throw new TemplateConfigError(`${file}: ${z.prettifyError(result.error)}`);
   return result.data;

@@ -1,78 +1,95 @@
-import * as z from 'zod';
-import { Currency, Email, Id, Locale, Money, Name, TaxRate, Text, Timestamp } from './common.ts';
+import * as z from 'zod/mini';
+import { Currency, Email, Id, Locale, Money, Name, TaxRate, Text, Timestamp, withMeta } from './common.ts';
 
-const Source = z.string().trim().max(100);
+const Source = z.string().check(z.trim(), z.maxLength(100));
+const Phone = z.string().check(z.trim(), z.maxLength(40));
 
 const ContactFields = {
   name: Name,
   email: Email,
-  phone: z.string().trim().max(40).optional(),
-  companyId: Id.optional(),
-  source: Source.optional(),
-  locale: Locale.optional().meta({ description: 'language for quotes and emails sent to this contact' }),
+  phone: z.optional(Phone),
+  companyId: z.optional(Id),
+  source: z.optional(Source),
+  locale: withMeta(z.optional(Locale), {
+    description: 'language for quotes and emails sent to this contact',
+  }),
 };
-export const ContactInput = z.strictObject(ContactFields).meta({ id: 'ContactInput' });
-export const ContactPatch = z
-  .strictObject({
-    ...ContactFields,
-    phone: ContactFields.phone.unwrap().nullable().optional(),
-    companyId: Id.nullable().optional(),
-    source: Source.nullable().optional(),
-    locale: Locale.nullable().optional(),
-  })
-  .partial()
-  .meta({ id: 'ContactPatch' });
-export const Contact = z
-  .object({ id: Id, ...ContactFields, createdAt: Timestamp, updatedAt: Timestamp })
-  .meta({ id: 'Contact' });
+export const ContactInput = withMeta(z.strictObject(ContactFields), { id: 'ContactInput' });
+export const ContactPatch = withMeta(
+  z.partial(
+    z.strictObject({
+      ...ContactFields,
+      phone: z.optional(z.nullable(Phone)),
+      companyId: z.optional(z.nullable(Id)),
+      source: z.optional(z.nullable(Source)),
+      locale: z.optional(z.nullable(Locale)),
+    }),
+  ),
+  { id: 'ContactPatch' },
+);
+export const Contact = withMeta(
+  z.object({ id: Id, ...ContactFields, createdAt: Timestamp, updatedAt: Timestamp }),
+  { id: 'Contact' },
+);
+
+const Address = z.string().check(z.trim(), z.maxLength(1000));
+const VatNumber = z.string().check(z.trim(), z.maxLength(40));
 
 const CompanyFields = {
   name: Name,
-  email: Email.optional(),
-  address: z.string().trim().max(1000).optional(),
-  vatNumber: z.string().trim().max(40).optional(),
-  source: Source.optional(),
+  email: z.optional(Email),
+  address: z.optional(Address),
+  vatNumber: z.optional(VatNumber),
+  source: z.optional(Source),
 };
-export const CompanyInput = z.strictObject(CompanyFields).meta({ id: 'CompanyInput' });
-export const CompanyPatch = z
-  .strictObject({
-    name: Name,
-    email: Email.nullable(),
-    address: CompanyFields.address.unwrap().nullable(),
-    vatNumber: CompanyFields.vatNumber.unwrap().nullable(),
-    source: Source.nullable(),
-  })
-  .partial()
-  .meta({ id: 'CompanyPatch' });
-export const Company = z
-  .object({ id: Id, ...CompanyFields, createdAt: Timestamp, updatedAt: Timestamp })
-  .meta({ id: 'Company' });
+export const CompanyInput = withMeta(z.strictObject(CompanyFields), { id: 'CompanyInput' });
+export const CompanyPatch = withMeta(
+  z.partial(
+    z.strictObject({
+      name: Name,
+      email: z.nullable(Email),
+      address: z.nullable(Address),
+      vatNumber: z.nullable(VatNumber),
+      source: z.nullable(Source),
+    }),
+  ),
+  { id: 'CompanyPatch' },
+);
+export const Company = withMeta(
+  z.object({ id: Id, ...CompanyFields, createdAt: Timestamp, updatedAt: Timestamp }),
+  { id: 'Company' },
+);
+
+const Sku = z.string().check(z.trim(), z.maxLength(64));
 
 const ProductFields = {
   name: Name,
-  description: Text.optional(),
+  description: z.optional(Text),
   unitPrice: Money,
   currency: Currency,
   taxRate: TaxRate,
-  sku: z.string().trim().max(64).optional(),
-  active: z.boolean().default(true),
+  sku: z.optional(Sku),
+  active: z._default(z.boolean(), true),
 };
-export const ProductInput = z.strictObject(ProductFields).meta({ id: 'ProductInput' });
-export const ProductPatch = z
-  .strictObject({
-    name: Name,
-    description: Text.nullable(),
-    unitPrice: Money,
-    currency: Currency,
-    taxRate: TaxRate,
-    sku: ProductFields.sku.unwrap().nullable(),
-    active: z.boolean(),
-  })
-  .partial()
-  .meta({ id: 'ProductPatch' });
-export const Product = z
-  .object({ id: Id, ...ProductFields, active: z.boolean(), createdAt: Timestamp, updatedAt: Timestamp })
-  .meta({ id: 'Product' });
+export const ProductInput = withMeta(z.strictObject(ProductFields), { id: 'ProductInput' });
+export const ProductPatch = withMeta(
+  z.partial(
+    z.strictObject({
+      name: Name,
+      description: z.nullable(Text),
+      unitPrice: Money,
+      currency: Currency,
+      taxRate: TaxRate,
+      sku: z.nullable(Sku),
+      active: z.boolean(),
+    }),
+  ),
+  { id: 'ProductPatch' },
+);
+export const Product = withMeta(
+  z.object({ id: Id, ...ProductFields, active: z.boolean(), createdAt: Timestamp, updatedAt: Timestamp }),
+  { id: 'Product' },
+);
 
 export type ContactInput = z.infer<typeof ContactInput>;
 export type Contact = z.infer<typeof Contact>;

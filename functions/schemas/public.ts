@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { Email, Name } from './common.ts';
+import * as z from 'zod/mini';
+import { Email, Name, withMeta } from './common.ts';
 
 /**
  * What customers send from the quote page: as JSON, or as a plain HTML form post (every value a
@@ -12,78 +12,90 @@ export const DeclineReason = z.enum(DECLINE_REASONS);
 /** At most 512 KB of PNG, as a data URL. */
 export const MAX_SIGNATURE_BYTES = 512 * 1024;
 
-const Consent = z
-  .union([z.literal(true), z.literal('true'), z.literal('on'), z.literal('yes')])
-  .transform(() => true as const)
-  .meta({ description: 'must be true: the customer agrees to sign electronically' });
+const Consent = withMeta(
+  z.pipe(
+    z.union([z.literal(true), z.literal('true'), z.literal('on'), z.literal('yes')]),
+    z.transform(() => true as const),
+  ),
+  { description: 'must be true: the customer agrees to sign electronically' },
+);
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-export const TokenParams = z.strictObject({ token: z.string().max(200) });
+/** A blank form field is an absent one (classic zod's `z.preprocess`). */
+function blankIsAbsent<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(z.transform(blankToUndefined), schema);
+}
 
-export const SignInput = z
-  .strictObject({
+export const TokenParams = z.strictObject({ token: z.string().check(z.maxLength(200)) });
+
+export const SignInput = withMeta(
+  z.strictObject({
     name: Name,
-    email: z.preprocess(blankToUndefined, Email.optional()),
-    signature: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .max(Math.ceil((MAX_SIGNATURE_BYTES * 4) / 3) + 64, 'the signature image must be at most 512 KB')
-        .regex(
-          /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/,
-          'the signature must be a data:image/png;base64 URL',
-        )
-        .optional(),
-    ),
-    consent: Consent,
-    code: z
-      .preprocess(blankToUndefined, z.optional(z.string().check(z.maxLength(20))))
-      .meta({ description: 'the one-time code emailed to the recipient, when the quote requires one' }),
-    documentHash: z
-      .preprocess(
-        blankToUndefined,
+    email: blankIsAbsent(z.optional(Email)),
+    signature: blankIsAbsent(
+      z.optional(
         z
           .string()
-          .regex(/^[0-9a-f]{64}$/)
-          .optional(),
-      )
-      .meta({
-        description: 'the hash of the document the page showed; refused when it is not the current one',
-      }),
-  })
-  .meta({ id: 'SignInput' });
+          .check(
+            z.maxLength(
+              Math.ceil((MAX_SIGNATURE_BYTES * 4) / 3) + 64,
+              'the signature image must be at most 512 KB',
+            ),
+            z.regex(
+              /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/,
+              'the signature must be a data:image/png;base64 URL',
+            ),
+          ),
+      ),
+    ),
+    consent: Consent,
+    code: withMeta(blankIsAbsent(z.optional(z.string().check(z.maxLength(20)))), {
+      description: 'the one-time code emailed to the recipient, when the quote requires one',
+    }),
+    documentHash: withMeta(blankIsAbsent(z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/)))), {
+      description: 'the hash of the document the page showed; refused when it is not the current one',
+    }),
+  }),
+  { id: 'SignInput' },
+);
 
-export const ChangesInput = z
-  .strictObject({ message: z.string().trim().min(1, 'a message is required').max(5000) })
-  .meta({ id: 'ChangesInput' });
+export const ChangesInput = withMeta(
+  z.strictObject({
+    message: z.string().check(z.trim(), z.minLength(1, 'a message is required'), z.maxLength(5000)),
+  }),
+  { id: 'ChangesInput' },
+);
 
-export const DeclineInput = z
-  .strictObject({
+export const DeclineInput = withMeta(
+  z.strictObject({
     reason: DeclineReason,
-    message: z.preprocess(blankToUndefined, z.string().trim().max(5000).optional()),
-  })
-  .meta({ id: 'DeclineInput' });
+    message: blankIsAbsent(z.optional(z.string().check(z.trim(), z.maxLength(5000)))),
+  }),
+  { id: 'DeclineInput' },
+);
 
-export const ActionResult = z
-  .object({
+export const ActionResult = withMeta(
+  z.object({
     status: z.string(),
     number: z.string(),
     version: z.number(),
-    signedAt: z.string().optional(),
-    documentHash: z.string().optional(),
-    pdfUrl: z.string().optional(),
-  })
-  .meta({ id: 'ActionResult' });
+    signedAt: z.optional(z.string()),
+    documentHash: z.optional(z.string()),
+    pdfUrl: z.optional(z.string()),
+  }),
+  { id: 'ActionResult' },
+);
 
 export type SignInput = z.infer<typeof SignInput>;
 export type ChangesInput = z.infer<typeof ChangesInput>;
 export type DeclineInput = z.infer<typeof DeclineInput>;
 export type DeclineReason = z.infer<typeof DeclineReason>;
 
-export const CodeRequestResult = z
-  .object({
-    sentTo: z.string().meta({ description: 'the masked address, e.g. j***@example.com' }),
+export const CodeRequestResult = withMeta(
+  z.object({
+    sentTo: withMeta(z.string(), { description: 'the masked address, e.g. j***@example.com' }),
     expiresAt: z.string(),
-  })
-  .meta({ id: 'CodeRequestResult' });
+  }),
+  { id: 'CodeRequestResult' },
+);

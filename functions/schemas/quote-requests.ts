@@ -1,71 +1,73 @@
-import * as z from 'zod';
-import { Email, IsoDate, Locale, Name, Text } from './common.ts';
+import * as z from 'zod/mini';
+import { Email, IsoDate, Locale, Name, Text, withMeta } from './common.ts';
 import { ReminderSettingsInput } from './follow-through.ts';
 import { Recipient, TemplateId } from './quotes.ts';
 
 /** What reps send to the quote routes (the Quote resource itself is in quotes.ts). */
 
-export const QuoteCreateInput = z
-  .strictObject({
-    templateId: TemplateId.optional().meta({ description: "default: the pipeline's, else classic" }),
-    validUntil: IsoDate.optional().meta({ description: 'default: today + 30 days' }),
-    intro: Text.optional().meta({ description: "default: the template's, in the quote's locale" }),
-    terms: Text.optional().meta({ description: "default: the template's, in the quote's locale" }),
-    locale: Locale.optional().meta({ description: "default: the contact's, else DEFAULT_LOCALE" }),
-    recipient: z
-      .strictObject({ name: Name, email: Email })
-      .optional()
-      .meta({ description: "default: the deal's contact" }),
-  })
-  .meta({ id: 'QuoteCreateInput' });
+export const QuoteCreateInput = withMeta(
+  z.strictObject({
+    templateId: withMeta(z.optional(TemplateId), { description: "default: the pipeline's, else classic" }),
+    validUntil: withMeta(z.optional(IsoDate), { description: 'default: today + 30 days' }),
+    intro: withMeta(z.optional(Text), { description: "default: the template's, in the quote's locale" }),
+    terms: withMeta(z.optional(Text), { description: "default: the template's, in the quote's locale" }),
+    locale: withMeta(z.optional(Locale), { description: "default: the contact's, else DEFAULT_LOCALE" }),
+    recipient: withMeta(z.optional(z.strictObject({ name: Name, email: Email })), {
+      description: "default: the deal's contact",
+    }),
+  }),
+  { id: 'QuoteCreateInput' },
+);
 
 /** An email's subject and message as a rep may write them, for a first send or a resend. */
-const EmailSubject = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .optional()
-  .meta({ description: "default: the template's, in the quote's locale" });
-const EmailMessage = z
-  .string()
-  .max(5000)
-  .optional()
-  .meta({ description: "default: the template's, in the quote's locale" });
+const EmailSubject = withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))), {
+  description: "default: the template's, in the quote's locale",
+});
+const EmailMessage = withMeta(z.optional(z.string().check(z.maxLength(5000))), {
+  description: "default: the template's, in the quote's locale",
+});
 
-export const QuoteSendInput = z
-  .strictObject({
-    channel: z.enum(['email', 'link']),
-    to: Email.optional().meta({ description: "email only; default: the quote's recipient" }),
-    subject: EmailSubject,
-    message: EmailMessage,
-    reminders: z
-      .optional(ReminderSettingsInput)
-      .meta({ description: "this quote's reminders, over the pipeline's (see README)" }),
-    requireCode: z.optional(z.boolean()).meta({
-      description: "require a one-time code emailed to the recipient before signing; default: the pipeline's",
-    }),
-  })
-  .refine(
-    (v) =>
-      v.channel === 'email' || (v.to === undefined && v.subject === undefined && v.message === undefined),
-    {
-      message: 'to, subject and message go with the email channel only',
-    },
-  )
-  .meta({ id: 'QuoteSendInput' });
+export const QuoteSendInput = withMeta(
+  z
+    .strictObject({
+      channel: z.enum(['email', 'link']),
+      to: withMeta(z.optional(Email), { description: "email only; default: the quote's recipient" }),
+      subject: EmailSubject,
+      message: EmailMessage,
+      reminders: withMeta(z.optional(ReminderSettingsInput), {
+        description: "this quote's reminders, over the pipeline's (see README)",
+      }),
+      requireCode: withMeta(z.optional(z.boolean()), {
+        description:
+          "require a one-time code emailed to the recipient before signing; default: the pipeline's",
+      }),
+    })
+    .check(
+      z.refine(
+        (v) =>
+          v.channel === 'email' || (v.to === undefined && v.subject === undefined && v.message === undefined),
+        {
+          message: 'to, subject and message go with the email channel only',
+        },
+      ),
+    ),
+  { id: 'QuoteSendInput' },
+);
 
-export const QuoteResendInput = z
-  .strictObject({
-    to: Email.optional().meta({
+export const QuoteResendInput = withMeta(
+  z.strictObject({
+    to: withMeta(z.optional(Email), {
       description: "default: the quote's recipient (a new address for a lost or refused email)",
     }),
     subject: EmailSubject,
     message: EmailMessage,
-  })
-  .meta({ id: 'QuoteResendInput' });
+  }),
+  { id: 'QuoteResendInput' },
+);
 
-export const QuoteSendResult = z.object({ url: z.url(), status: z.string() }).meta({ id: 'QuoteSendResult' });
+export const QuoteSendResult = withMeta(z.object({ url: z.url(), status: z.string() }), {
+  id: 'QuoteSendResult',
+});
 
 export type QuoteCreateInput = z.infer<typeof QuoteCreateInput>;
 export type QuoteSendInput = z.infer<typeof QuoteSendInput>;

@@ -1,99 +1,97 @@
-import * as z from 'zod';
-import { Currency, Id, IsoDate, Money, StageId } from './common.ts';
+import * as z from 'zod/mini';
+import { Currency, Id, IsoDate, Money, StageId, withMeta } from './common.ts';
 import { StageKind } from './pipelines.ts';
 
-export const Month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-05')
-  .meta({ example: '2026-05' });
+export const Month = withMeta(
+  z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-05')),
+  { example: '2026-05' },
+);
 
-const Format = z
-  .enum(['json', 'csv'])
-  .optional()
-  .meta({ description: 'csv: the same report as a spreadsheet-ready CSV file (UTF-8 with BOM)' });
+const Format = withMeta(z.optional(z.enum(['json', 'csv'])), {
+  description: 'csv: the same report as a spreadsheet-ready CSV file (UTF-8 with BOM)',
+});
 
-const OwnerFilter = z
-  .string()
-  .min(1)
-  .max(128)
-  .optional()
-  .meta({ description: "managers: one rep's numbers (default: everyone's); reps always see their own" });
+const OwnerFilter = withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(128))), {
+  description: "managers: one rep's numbers (default: everyone's); reps always see their own",
+});
 
 export const PipelineReportQuery = z.strictObject({
-  pipelineId: Id.optional().meta({ description: 'default: the default pipeline' }),
+  pipelineId: withMeta(z.optional(Id), { description: 'default: the default pipeline' }),
   ownerId: OwnerFilter,
   format: Format,
 });
 
 export const ForecastQuery = z.strictObject({
-  from: Month.optional().meta({ description: 'first month (default: this month)' }),
-  to: Month.optional().meta({ description: 'last month, included (default: 11 months after from)' }),
-  period: z.enum(['month', 'quarter']).optional().meta({ description: 'default: month' }),
+  from: withMeta(z.optional(Month), { description: 'first month (default: this month)' }),
+  to: withMeta(z.optional(Month), { description: 'last month, included (default: 11 months after from)' }),
+  period: withMeta(z.optional(z.enum(['month', 'quarter'])), { description: 'default: month' }),
   ownerId: OwnerFilter,
   format: Format,
 });
 
 export const OwnersReportQuery = z.strictObject({
-  from: Month.optional().meta({ description: 'first closing month (default: 11 months before to)' }),
-  to: Month.optional().meta({ description: 'last closing month, included (default: this month)' }),
+  from: withMeta(z.optional(Month), { description: 'first closing month (default: 11 months before to)' }),
+  to: withMeta(z.optional(Month), { description: 'last closing month, included (default: this month)' }),
   format: Format,
 });
 
 export const LossReasonsQuery = z.strictObject({
-  from: Month.optional().meta({ description: 'first closing month (default: 11 months before to)' }),
-  to: Month.optional().meta({ description: 'last closing month, included (default: this month)' }),
+  from: withMeta(z.optional(Month), { description: 'first closing month (default: 11 months before to)' }),
+  to: withMeta(z.optional(Month), { description: 'last closing month, included (default: this month)' }),
   ownerId: OwnerFilter,
   format: Format,
 });
 
-export const MoneyTotal = z
-  .object({
+export const MoneyTotal = withMeta(
+  z.object({
     currency: Currency,
-    count: z.number().int(),
+    count: z.number().check(z.int()),
     amount: Money,
-    weightedAmount: Money.meta({ description: 'Σ amount × probability of each deal' }),
-  })
-  .meta({ id: 'MoneyTotal' });
+    weightedAmount: withMeta(Money, { description: 'Σ amount × probability of each deal' }),
+  }),
+  { id: 'MoneyTotal' },
+);
 
 const tallyShape = {
-  count: z.number().int(),
-  totals: z
-    .array(MoneyTotal)
-    .meta({ description: 'one entry per currency: amounts are never summed across currencies' }),
+  count: z.number().check(z.int()),
+  totals: withMeta(z.array(MoneyTotal), {
+    description: 'one entry per currency: amounts are never summed across currencies',
+  }),
 };
 
 /** A count and money per currency; a new schema per use, so each can carry its own description. */
 function tally(description: string) {
-  return z.object(tallyShape).meta({ description });
+  return withMeta(z.object(tallyShape), { description });
 }
 
-export const PipelineReport = z
-  .object({
+export const PipelineReport = withMeta(
+  z.object({
     pipelineId: Id,
     pipelineName: z.string(),
-    ownerId: z.string().optional(),
+    ownerId: z.optional(z.string()),
     stages: z.array(
       z.object({
         stageId: StageId,
         name: z.string(),
         kind: StageKind,
-        probability: z.number().int(),
+        probability: z.number().check(z.int()),
         ...tallyShape,
       }),
     ),
     open: tally('every deal in an open stage'),
-  })
-  .meta({ id: 'PipelineReport' });
+  }),
+  { id: 'PipelineReport' },
+);
 
-export const ForecastReport = z
-  .object({
+export const ForecastReport = withMeta(
+  z.object({
     period: z.enum(['month', 'quarter']),
     from: Month,
     to: Month,
-    ownerId: z.string().optional(),
+    ownerId: z.optional(z.string()),
     periods: z.array(
       z.object({
-        period: z.string().meta({ example: '2026-Q2' }),
+        period: withMeta(z.string(), { example: '2026-Q2' }),
         start: IsoDate,
         end: IsoDate,
         open: tally('open deals by expected close date'),
@@ -101,39 +99,39 @@ export const ForecastReport = z
         lost: tally('deals lost in the period (by closing date)'),
       }),
     ),
-  })
-  .meta({ id: 'ForecastReport' });
+  }),
+  { id: 'ForecastReport' },
+);
 
-export const OwnersReport = z
-  .object({
+export const OwnersReport = withMeta(
+  z.object({
     from: Month,
     to: Month,
     owners: z.array(
       z.object({
         ownerId: z.string(),
-        ownerName: z.string().optional(),
+        ownerName: z.optional(z.string()),
         won: tally('won in the range (by closing date)'),
         lost: tally('lost in the range (by closing date)'),
         open: tally('open now, whatever the close date: the pipeline and the weighted pipeline'),
-        winRate: z
-          .number()
-          .min(0)
-          .max(1)
-          .nullable()
-          .meta({ description: 'won / (won + lost) in the range; null when none closed' }),
+        winRate: withMeta(z.nullable(z.number().check(z.gte(0), z.lte(1))), {
+          description: 'won / (won + lost) in the range; null when none closed',
+        }),
       }),
     ),
-  })
-  .meta({ id: 'OwnersReport' });
+  }),
+  { id: 'OwnersReport' },
+);
 
-export const LossReasonsReport = z
-  .object({
+export const LossReasonsReport = withMeta(
+  z.object({
     from: Month,
     to: Month,
-    ownerId: z.string().optional(),
+    ownerId: z.optional(z.string()),
     reasons: z.array(z.object({ lossReason: z.string(), ...tallyShape })),
-  })
-  .meta({ id: 'LossReasonsReport' });
+  }),
+  { id: 'LossReasonsReport' },
+);
 
 export type PipelineReportQuery = z.infer<typeof PipelineReportQuery>;
 export type ForecastQuery = z.infer<typeof ForecastQuery>;

@@ -8,6 +8,7 @@ import {
   dueWork,
   finishWork,
   type NewWork,
+  pendingWorkCount,
   retryWorkAt,
   type WorkItem,
 } from '#store/work';
@@ -183,4 +184,26 @@ export async function runDueWork(options: RunOptions & { budgetMs?: number } = {
     after = dueCursor(last);
   }
   return total;
+}
+
+export interface WorkBacklog {
+  /** Items pending: due now, or waiting for their next try. */
+  pending: number;
+  /** How long the oldest item that is due now has been waiting past its due time (0: none). */
+  overdueSeconds: number;
+}
+
+/**
+ * What is left after a run. Work that stays due run after run means deliveries are backing up (an
+ * outage holding them back, or runs that fail or run out of time): the deliver job publishes these
+ * figures and an alarm watches the second one.
+ */
+export async function workBacklog(now: Date = new Date()): Promise<WorkBacklog> {
+  const [pending, [oldest]] = await Promise.all([pendingWorkCount(), dueWork(now.toISOString(), 1)]);
+  const dueSince = oldest?.nextAttemptAt ? Date.parse(oldest.nextAttemptAt) : undefined;
+  const overdueSeconds =
+    dueSince === undefined || Number.isNaN(dueSince)
+      ? 0
+      : Math.max(0, Math.round((now.getTime() - dueSince) / 1000));
+  return { pending, overdueSeconds };
 }

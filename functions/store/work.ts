@@ -109,6 +109,28 @@ export async function dueWork(now: string, limit: number, after?: string): Promi
   return (out.Items ?? []).map(toWork);
 }
 
+/** How many items are pending (due or waiting for their next try), from the sparse index's keys. */
+export async function pendingWorkCount(): Promise<number> {
+  const range = keyRange(INDEXES.byDue, keys.duePartition());
+  if (!range) return 0;
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byDue',
+        ...range,
+        Select: 'COUNT',
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 /** The sort value to resume a due-work query after an item. */
 export const dueCursor = (work: WorkItem) => keys.dueSort(work.nextAttemptAt ?? '', `${work.id}\u0000`);
 

@@ -4,6 +4,7 @@ import {
   Alarm,
   ComparisonOperator,
   MathExpression,
+  Metric,
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -83,6 +84,29 @@ export class Alarms extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Work left due for more than 15 minutes (two 5-minute periods in a row): deliveries are backing
+   * up behind an outage, or runs fail or run out of time. No figure at all counts as backing up too:
+   * the job publishes one every run, so silence means it stopped running.
+   */
+  onBacklog(
+    id: string,
+    metric: { namespace: string; metricName: string; dimensionsMap: Record<string, string> },
+  ): Alarm {
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription:
+          'Scheduled deliveries (emails, reminders, webhooks) are waiting more than 15 minutes past due',
+        metric: new Metric({ ...metric, period: PERIOD, statistic: Stats.MAXIMUM }),
+        threshold: 15 * 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
       }),
     );
   }

@@ -37,12 +37,31 @@ export interface DeadLetter {
   records: DynamoDBRecord[];
 }
 
-export interface DeadLetterStore {
+/** Given-up batches waiting for a replay: files under DATA_DIR locally, an SQS queue in the cloud. */
+export interface DeadLetterSource {
+  /** Where they are (a directory, a queue URL), for messages. */
+  where: string;
+  /**
+   * The letters, each with its records. An entry with `problem` could not be read back (its
+   * records left the stream): it is reported, never handed to the handler, never removed.
+   */
+  list(): Promise<DeadLetterEntry[]> | DeadLetterEntry[];
+  /** Called once the letter's records all went through. */
+  remove(id: string): Promise<void> | void;
+}
+
+export interface DeadLetterEntry {
+  /** The file name, or the message's receipt handle. */
+  id: string;
+  letter: DeadLetter;
+  problem?: string;
+}
+
+export interface DeadLetterStore extends DeadLetterSource {
   dir: string;
   /** Keeps a given-up batch (the poller's `onDropped`). */
   put(dropped: DroppedBatch): void;
-  list(): { file: string; letter: DeadLetter }[];
-  remove(file: string): void;
+  list(): DeadLetterEntry[];
 }
 
 const arrival = (record: DynamoDBRecord | undefined) =>
@@ -53,6 +72,7 @@ const arrival = (record: DynamoDBRecord | undefined) =>
 export function fileDeadLetters(dir: string, functionName: string): DeadLetterStore {
   return {
     dir,
+    where: dir,
     put(dropped) {
       const first = dropped.records[0];
       const last = dropped.records.at(-1);
@@ -92,12 +112,12 @@ export function fileDeadLetters(dir: string, functionName: string): DeadLetterSt
         return [];
       }
       return names.sort().map((file) => ({
-        file,
+        id: file,
         letter: JSON.parse(readFileSync(join(dir, file), 'utf8')) as DeadLetter,
       }));
     },
-    remove(file) {
-      rmSync(join(dir, file), { force: true });
+    remove(id) {
+      rmSync(join(dir, id), { force: true });
     },
   };
 }
@@ -105,37 +125,42 @@ export function fileDeadLetters(dir: string, functionName: string): DeadLetterSt
 export interface ReplayResult {
   letters: number;
   records: number;
-  /** Letters still failing: kept for the next replay. */
-  failed: { file: string; error: string }[];
+  /** Letters still failing (or unreadable): kept for the next replay. */
+  failed: { id: string; error: string }[];
 }
 
 /**
  * Hands each dead letter's records to the handler again, as one Lambda invocation each; a letter
  * whose records all succeed is removed, one that fails again stays. Processing is idempotent, so a
- * replay of records that meanwhile went through changes nothing.
+ * replay of records that meanwhile went through changes nothing. The same loop serves the local
+ * files and the cloud's queue (`infra/ops/dead-letter-queue.ts`).
  */
 export async function replayDeadLetters(
-  store: DeadLetterStore,
+  source: DeadLetterSource,
   handler: StreamHandler,
   functionName: string,
 ): Promise<ReplayResult> {
   const result: ReplayResult = { letters: 0, records: 0, failed: [] };
-  for (const { file, letter } of store.list()) {
+  for (const { id, letter, problem } of await source.list()) {
     result.letters++;
     result.records += letter.records.length;
+    if (problem !== undefined) {
+      result.failed.push({ id, error: problem });
+      continue;
+    }
     try {
       const answer = await handler({ Records: letter.records }, lambdaContext(functionName, 900_000));
       const failedFrom = firstFailure(answer, letter.records);
       if (failedFrom !== undefined) {
         result.failed.push({
-          file,
+          id,
           error: `records from ${letter.records[failedFrom]?.dynamodb?.SequenceNumber} failed again`,
         });
         continue;
       }
-      store.remove(file);
+      await source.remove(id);
     } catch (error) {
-      result.failed.push({ file, error: error instanceof Error ? error.message : String(error) });
+      result.failed.push({ id, error: error instanceof Error ? error.message : String(error) });
     }
   }
   return result;

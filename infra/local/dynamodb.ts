@@ -54,7 +54,7 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const client = localClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;

@@ -3,6 +3,11 @@
  * up on (its dead letters, under DATA_DIR/dead-letters/<function>/), with the same handler, against
  * the running local stack (`npm start` with the same DATA_DIR and ports). A letter whose records
  * all go through is removed; one that fails again stays, and the command exits with 1.
+ *
+ * With `--queue-url <the stack's …DeadLetterQueueUrl> --function-name <…FunctionName>` it does the
+ * same in the cloud: it reads each message of the dead-letter queue, reads the records it points to
+ * back from the table's stream, invokes the deployed function with them, and deletes the message
+ * once they all went through (AWS credentials and region from the environment, as the AWS CLI).
  */
 import { parseArgs } from 'node:util';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
@@ -17,15 +22,35 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      'data-dir': { type: 'string' },
+      'queue-url': { type: 'string' },
+      'function-name': { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     allowPositionals: true,
   });
   const fn = (positionals[0] ?? 'notify') as StreamConsumer;
   if (values.help || !(fn in STREAM_MAPPINGS)) {
     console.error(
-      'usage: npm run replay -- [notify|aggregate] [--data-dir <dir>]\n  environment: DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005), PORT (3000): those of the running `npm start`',
+      [
+        'usage: npm run replay -- [notify|aggregate] [--data-dir <dir>]',
+        '         the local stack: environment DATA_DIR (.data), DYNAMODB_PORT (8000), SES_PORT (8005), PORT (3000) of the running `npm start`',
+        '       npm run replay -- [notify|aggregate] --queue-url <url> --function-name <name> [--region <region>]',
+        '         a deployed stack: the outputs <Consumer>DeadLetterQueueUrl and <Consumer>FunctionName; AWS credentials from the environment',
+      ].join('\n'),
     );
     return values.help ? 0 : 2;
+  }
+  if (values['queue-url'] !== undefined || values['function-name'] !== undefined) {
+    const queueUrl = values['queue-url'];
+    const functionName = values['function-name'];
+    if (!queueUrl || !functionName) {
+      console.error('replay: --queue-url and --function-name go together (the stack outputs both)');
+      return 2;
+    }
+    return replayFromQueue(fn, queueUrl, functionName, values.region);
   }
   const dataDir = resolveDataDir(values['data-dir'], process.env);
   const port = process.env.PORT || '3000';
@@ -49,7 +74,40 @@ async function main(): Promise<number> {
   console.log(
     `${fn}: replayed ${result.records} record(s) from ${result.letters} dead letter(s); ${result.letters - result.failed.length} done, ${result.failed.length} still failing`,
   );
-  for (const failed of result.failed) console.error(`  ${failed.file}: ${failed.error}`);
+  for (const failed of result.failed) console.error(`  ${failed.id}: ${failed.error}`);
+  return result.failed.length > 0 ? 1 : 0;
+}
+
+async function replayFromQueue(
+  fn: StreamConsumer,
+  queueUrl: string,
+  functionName: string,
+  region: string | undefined,
+): Promise<number> {
+  const [{ DynamoDBStreamsClient }, { LambdaClient }, { SQSClient }, queueModule] = await Promise.all([
+    import('@aws-sdk/client-dynamodb-streams'),
+    import('@aws-sdk/client-lambda'),
+    import('@aws-sdk/client-sqs'),
+    import('../ops/dead-letter-queue.ts'),
+  ]);
+  const config = region ? { region } : {};
+  const source = queueModule.queueDeadLetters({
+    queue: queueModule.sqsQueue(new SQSClient(config), queueUrl),
+    streams: new DynamoDBStreamsClient(config),
+  });
+  const result = await replayDeadLetters(
+    source,
+    queueModule.lambdaHandler(new LambdaClient(config), functionName),
+    fn,
+  );
+  if (result.letters === 0) {
+    console.log(`no dead letters for ${fn} in ${queueUrl}`);
+    return 0;
+  }
+  console.log(
+    `${fn}: replayed ${result.records} record(s) from ${result.letters} message(s); ${result.letters - result.failed.length} done and deleted, ${result.failed.length} left in the queue`,
+  );
+  for (const failed of result.failed) console.error(`  message ${failed.id.slice(0, 16)}…: ${failed.error}`);
   return result.failed.length > 0 ? 1 : 0;
 }
 

@@ -236,8 +236,36 @@ describe('CloserStack.wireDeliver', () => {
     expect(stackFunctionNames()).toContain('deliver');
   });
 
-  it('outputs the notify dead-letter queue for the replay command', () => {
-    template.hasOutput('NotifyDeadLetterQueueUrl', { Value: { Ref: Match.anyValue() } });
+  it("outputs each stream consumer's dead-letter queue and function for the replay command", () => {
+    for (const consumer of ['Notify', 'Aggregate']) {
+      template.hasOutput(`${consumer}DeadLetterQueueUrl`, { Value: { Ref: Match.anyValue() } });
+      template.hasOutput(`${consumer}FunctionName`, { Value: { Ref: Match.anyValue() } });
+    }
+  });
+
+  it('alarms when deliveries back up: due work left waiting 15 minutes, or no figure from deliver', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'WorkOverdueSeconds' },
+    });
+    const [alarm] = Object.values(alarms) as { Properties: Record<string, unknown> }[];
+    expect(Object.keys(alarms)).toHaveLength(1);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: expect.stringMatching(/^Closer\/.+/),
+      Dimensions: [{ Name: 'service', Value: 'closer' }],
+      Statistic: 'Maximum',
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+    // The functions publish where the alarm reads.
+    const [deliver] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: functionPlans.deliver.description },
+      }),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    expect(deliver?.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toEqual(
+      alarm?.Properties.Namespace,
+    );
   });
 });
 

@@ -2,12 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { getStringFromEnv } from '#config/env';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import { deadLetterDir, fileDeadLetters, replayDeadLetters } from '#infra/local/dead-letters';
+import {
+  type DeadLetter,
+  deadLetterDir,
+  fileDeadLetters,
+  replayDeadLetters,
+} from '#infra/local/dead-letters';
 import { localClient } from '#infra/local/dynamodb';
 import {
   type DroppedBatch,
@@ -15,6 +21,7 @@ import {
   type StreamPollerOptions,
   startStreamPoller,
 } from '#infra/local/stream-poller';
+import { type DeadLetterQueue, queueDeadLetters } from '#infra/ops/dead-letter-queue';
 
 const endpoint = getStringFromEnv('DYNAMODB_ENDPOINT');
 const tableName = getStringFromEnv('TABLE_NAME');
@@ -330,5 +337,113 @@ describe('local stream poller', () => {
     await second.drain();
 
     expect(seen).toEqual([`${p}before`, `${p}while-stopped`]);
+  });
+});
+
+describe("replay from the cloud's dead-letter queue", () => {
+  /** An SQS queue as the replay sees it: messages stay until deleted, each read hides it once. */
+  function memoryQueue(bodies: string[]): DeadLetterQueue & { left(): string[] } {
+    const messages = new Map(bodies.map((body, i) => [`receipt-${i}`, body]));
+    let delivered = false;
+    return {
+      url: 'https://sqs.local/000000000000/closer-notify-dead-letters',
+      async receive() {
+        if (delivered) return [];
+        delivered = true;
+        return [...messages].map(([id, body]) => ({ id, body }));
+      },
+      async delete(id) {
+        messages.delete(id);
+      },
+      left: () => [...messages.keys()],
+    };
+  }
+
+  /** The message Lambda sends to an on-failure queue: the batch's pointers, without its records. */
+  function asQueueMessage(letter: DeadLetter): string {
+    const { records: _records, ...pointer } = letter;
+    return JSON.stringify(pointer);
+  }
+
+  it('reads the records a message points to back from the stream, hands them over and deletes the message', async () => {
+    // Arrange: a real given-up batch of the real stream (DynamoDB Local), its pointer in the queue.
+    const p = prefix();
+    for (const name of ['a', 'b']) await put(`${p}${name}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'closer-dlq-'));
+    dirs.push(dataDir);
+    const store = fileDeadLetters(deadLetterDir(dataDir, 'test'), 'test');
+    const poller = start({
+      mapping: { ...STREAM_MAPPINGS.notify, retryAttempts: 0, bisectBatchOnError: false },
+      filter: (r) => pkOf(r).startsWith(p),
+      onDropped: store.put,
+      handler: async () => {
+        throw new Error('SES is down');
+      },
+    });
+    await poller.drain();
+    const letters = store.list().map((l) => l.letter);
+    expect(letters.flatMap((l) => l.records.map(pkOf)).sort()).toEqual([`${p}a`, `${p}b`]);
+    const queue = memoryQueue([...letters.map(asQueueMessage), '{"not":"a letter"}']);
+    const streams = new DynamoDBStreamsClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const replayed: DynamoDBRecord[] = [];
+    const result = await replayDeadLetters(
+      queueDeadLetters({ queue, streams }),
+      async (event) => {
+        replayed.push(...event.Records);
+        return { batchItemFailures: [] };
+      },
+      'test',
+    );
+    streams.destroy();
+
+    // Assert: the very records Lambda gave up on, in Lambda's shape; the letters' messages deleted,
+    // the unreadable one kept and reported.
+    expect(replayed.map(pkOf).sort()).toEqual([`${p}a`, `${p}b`]);
+    expect(replayed).toEqual(letters.flatMap((l) => l.records));
+    expect(result.failed).toEqual([
+      { id: `receipt-${letters.length}`, error: 'not a Lambda stream on-failure record: left in the queue' },
+    ]);
+    expect(queue.left()).toEqual([`receipt-${letters.length}`]);
+  });
+
+  it('keeps the message when the function fails again', async () => {
+    const p = prefix();
+    await put(`${p}again`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'closer-dlq-'));
+    dirs.push(dataDir);
+    const store = fileDeadLetters(deadLetterDir(dataDir, 'test'), 'test');
+    const poller = start({
+      mapping: { ...STREAM_MAPPINGS.notify, retryAttempts: 0, bisectBatchOnError: false },
+      filter: (r) => pkOf(r).startsWith(p),
+      onDropped: store.put,
+      handler: async () => {
+        throw new Error('still down');
+      },
+    });
+    await poller.drain();
+    const queue = memoryQueue(store.list().map((l) => asQueueMessage(l.letter)));
+    const streams = new DynamoDBStreamsClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    const result = await replayDeadLetters(
+      queueDeadLetters({ queue, streams }),
+      async () => {
+        throw new Error('still down');
+      },
+      'test',
+    );
+    streams.destroy();
+
+    expect(result.failed).toEqual([{ id: 'receipt-0', error: 'still down' }]);
+    expect(queue.left()).toEqual(['receipt-0']);
   });
 });

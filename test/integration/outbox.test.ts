@@ -115,8 +115,14 @@ describe('the outbox during an SES outage', () => {
     // Minutes of outage on the fake clock: every due delivery is tried and refused again.
     const during = await runJobs(started + 60_000, 60_000, started + 6 * 60_000);
     expect(await inbox()).toEqual([]);
+    // What the deliver job publishes for the "deliveries backing up" alarm: all 40 pending, and
+    // the ones the outage probe left due waiting minutes past their time.
+    const backlog = await work.workBacklog(new Date(during));
+    expect(backlog.pending).toBe(40);
+    expect(backlog.overdueSeconds).toBeGreaterThanOrEqual(4 * 60);
     await proxy.up();
-    await runJobs(during, 60_000, during + 30 * 60_000);
+    const after = await runJobs(during, 60_000, during + 30 * 60_000);
+    expect(await work.workBacklog(new Date(after))).toEqual({ pending: 0, overdueSeconds: 0 });
 
     // Assert: 20 quote emails, 10 signed copies, 10 notices to the rep, each once.
     const emails = await inbox();

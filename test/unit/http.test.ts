@@ -1,12 +1,19 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { User } from '#contracts/actor';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#domain/errors';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#domain/errors';
 import { userFromEvent } from '#http/auth';
-import { httpHandler, readBody } from '#http/handler';
+import { httpHandler, parseRequest, readBody } from '#http/handler';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
+import { DealExportQuery } from '#schemas/csv';
+import { CommentInput } from '#schemas/deals';
 
 const event = (body: string, type: string, base64 = false) =>
   ({
@@ -75,5 +82,45 @@ describe('operations', () => {
         { maxBodyBytes: 1024 },
       );
     expect(build).toThrow('route GET /q/{token} is public but its contract says rep');
+  });
+});
+
+describe('parseRequest', () => {
+  it("answers zod's English messages in the details of a 422, path by path", () => {
+    const operation = defineOperation(
+      {
+        summary: 'comment',
+        auth: 'public',
+        query: DealExportQuery,
+        body: CommentInput,
+        response: z.object({}),
+      },
+      async () => json(200, {}),
+    );
+    const request = {
+      ...event('{"text":"  ","extra":1}', 'application/json'),
+      queryStringParameters: { limit: '1.5', status: 'maybe' },
+    } as APIGatewayProxyEventV2;
+    const parse = (e: APIGatewayProxyEventV2) => {
+      try {
+        parseRequest(operation, { auth: 'public' }, e, 1024);
+      } catch (error) {
+        return error as ValidationError;
+      }
+      throw new Error('accepted');
+    };
+
+    const badQuery = parse(request);
+    const badBody = parse({ ...request, queryStringParameters: { limit: '20' } });
+
+    expect(badQuery).toBeInstanceOf(ValidationError);
+    expect(badQuery.details).toEqual([
+      { path: 'query.status', message: 'Invalid option: expected one of "open"|"won"|"lost"' },
+      { path: 'query.limit', message: 'Invalid input: expected int, received number' },
+    ]);
+    expect(badBody.details).toEqual([
+      { path: 'body.text', message: 'Too small: expected string to have >=1 characters' },
+      { path: 'body', message: 'Unrecognized key: "extra"' },
+    ]);
   });
 });
