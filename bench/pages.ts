@@ -7,8 +7,10 @@
  * `POST /quotes/{id}/send {channel:'link'}` (which renders the PDF to hash it) for the link.
  *
  * Measured, in this order:
- *   first view      GET /q/{token} once per quote: the quote moves sent → viewed (a transaction)
- *   repeat view     GET /q/{token} over the same quotes again and again: a timeline event each
+ *   first view      GET /q/{token} once per quote: notes the open and schedules its check (a GET
+ *                   no longer marks the quote viewed: README "Honest viewed")
+ *   repeat view     GET /q/{token} over the same quotes again and again: the first one 3 s after
+ *                   the first view is a person coming back (sent → viewed), later ones write nothing
  *   sign            POST /q/{token}/sign {name, consent}: once per quote, JSON, as a script would
  *   signed view     GET /q/{token} of the signed quotes: a final state, nothing written
  *
@@ -204,7 +206,7 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
 
   console.log(`pages: ${quoteCount} quotes, ${CONCURRENCY} in flight`);
   await recorder.run(
-    'first view (sent → viewed)',
+    'first view (open noted)',
     'GET /q/{token}',
     quoteCount,
     (i) => view(at(quotes, i)),

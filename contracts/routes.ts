@@ -8,7 +8,7 @@
  */
 export type FunctionName = 'api' | 'pages' | 'documents' | 'bulk' | 'verify';
 export type Auth = 'rep' | 'public';
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   method: Method;
@@ -60,6 +60,7 @@ export const routes = [
   { method: 'POST', path: '/quotes/{id}/revise', fn: 'api', auth: 'rep', operation: 'reviseQuote' },
   { method: 'POST', path: '/quotes/{id}/withdraw', fn: 'api', auth: 'rep', operation: 'withdrawQuote' },
   { method: 'GET', path: '/templates', fn: 'api', auth: 'rep', operation: 'listTemplates' },
+  { method: 'POST', path: '/quotes/{id}/remind', fn: 'api', auth: 'rep', operation: 'remindQuote' },
 
   { method: 'GET', path: '/q/{token}', fn: 'pages', auth: 'public', operation: 'getQuotePage' },
   { method: 'GET', path: '/q/{token}/pdf', fn: 'documents', auth: 'public', operation: 'getPublicQuotePdf' },
@@ -72,6 +73,10 @@ export const routes = [
     operation: 'requestQuoteChanges',
   },
   { method: 'POST', path: '/q/{token}/decline', fn: 'pages', auth: 'public', operation: 'declineQuote' },
+  // Follow-through (issue 15): link scanners' HEADs, the page's view report, the one-time code.
+  { method: 'HEAD', path: '/q/{token}', fn: 'pages', auth: 'public', operation: 'headQuotePage' },
+  { method: 'POST', path: '/q/{token}/view', fn: 'pages', auth: 'public', operation: 'reportQuoteView' },
+  { method: 'POST', path: '/q/{token}/code', fn: 'pages', auth: 'public', operation: 'requestSignerCode' },
 
   // Anyone may check whether this Closer issued a PDF; reps get a quote's evidence bundle.
   { method: 'GET', path: '/verify', fn: 'verify', auth: 'public', operation: 'getVerifyPage' },

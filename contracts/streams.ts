@@ -19,6 +19,7 @@ export const EMAIL_TYPES = [
   'quote.changes_requested',
   'quote.declined',
   'quote.expired',
+  'quote.reminder_sent',
 ] as const;
 
 /**

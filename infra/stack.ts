@@ -290,6 +290,8 @@ export class CloserStack extends Stack {
     for (const name of httpFunctionNames()) this.addFunction(name);
     this.http.addRoutes(routes, (name) => this.functionNamed(name));
     this.wireEvidence();
+    // The signer's one-time code is emailed by pages at once (the customer waits for it).
+    this.mailer(this.functionNamed('pages'));
 
     for (const name of backgroundFunctions) {
       const fn = this.addFunction(name);

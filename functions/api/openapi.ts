@@ -29,6 +29,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Invalid input: details lists each problem',
+  429: 'Too soon: details.retryAfterSeconds says when to try again',
   500: 'Internal error',
 };
 

@@ -4,6 +4,7 @@ import { html, json } from '#http/response';
 import { renderQuoteHtml } from '#render/html';
 import { listTemplates as templates } from '#render/templates';
 import { IdParams } from '#schemas/common';
+import { RemindInput, RemindResult } from '#schemas/follow-through';
 import {
   QuoteCreateInput,
   QuoteDraftPatch,
@@ -23,6 +24,7 @@ import {
   viewOf,
   withdrawQuote as withdraw,
 } from '#services/quotes';
+import { remindNow } from '#services/reminders';
 import { resendQuote as resend } from '#services/resend';
 
 export const listDealQuotes = defineOperation(
@@ -144,4 +146,18 @@ export const previewQuoteEmail = defineOperation(
     errors: [404],
   },
   async ({ params, query, user }) => json(200, await emailPreview(params.id, query, user)),
+);
+
+export const remindQuote = defineOperation(
+  {
+    summary: 'Remind the customer now, with an optional message (at most once an hour per quote)',
+    description:
+      "For a quote waiting for the customer (sent or viewed): emails the same link again in the quote's language, with the rep's message, and writes quote.reminder_sent (the email leaves through the outbox, retried like any other). A second reminder within the hour answers 429 with details.retryAfterSeconds. It does not count against the automatic reminders' maximum.",
+    tags: ['quotes'],
+    params: IdParams,
+    body: RemindInput,
+    response: RemindResult,
+    errors: [404, 409, 429],
+  },
+  async ({ params, body, user }) => json(200, await remindNow(params.id, body, user)),
 );

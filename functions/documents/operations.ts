@@ -1,11 +1,11 @@
 import { ConflictError, GoneError } from '#domain/errors';
 import { defineOperation } from '#http/operation';
 import { binary, json } from '#http/response';
-import { resolveToken } from '#services/customer';
+import { recordView, resolveToken } from '#services/customer';
 import { quotePdf, sendQuote } from '#services/documents';
 import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
-import { PUBLIC_HEADERS } from '../pages/security.ts';
+import { PUBLIC_HEADERS, visitorOf } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
 
 export const documentOperations = {
@@ -18,8 +18,10 @@ export const documentOperations = {
       'cache-control': 'no-store',
     });
   }),
-  getPublicQuotePdf: defineOperation(c.getPublicQuotePdf, async ({ params }) => {
+  getPublicQuotePdf: defineOperation(c.getPublicQuotePdf, async ({ params, event }) => {
     const { quote } = await resolveToken(params.token);
+    // A download is a person reading the quote (the page's script may not have run).
+    if (quote.status === 'sent' && !quote.viewedAt) await recordView(params.token, visitorOf(event));
     if (quote.status === 'superseded' || quote.status === 'withdrawn') {
       throw new GoneError(
         `this quote was ${quote.status === 'superseded' ? 'replaced by a newer version' : 'withdrawn'}`,

@@ -50,6 +50,11 @@ export class PreconditionFailedError extends DomainError {
   readonly code = 'precondition_failed';
 }
 
+/** A limit on how often something may happen was reached (429); `details.retryAfterSeconds` says when to try again. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too_many_requests';
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
 }

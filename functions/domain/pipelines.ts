@@ -108,6 +108,8 @@ export function buildPipelineDefinition(input: PipelineInput) {
     ...(hooks.onQuoteExpired ? { onQuoteExpired: hooks.onQuoteExpired } : {}),
     ...(input.quoteTemplateId ? { quoteTemplateId: input.quoteTemplateId } : {}),
     followUpDays: input.followUpDays ?? DEFAULT_FOLLOW_UP_DAYS,
+    ...(input.reminders ? { reminders: input.reminders } : {}),
+    ...(input.requireCode !== undefined ? { requireCode: input.requireCode } : {}),
   };
 }
 

@@ -4,6 +4,9 @@ import type { Quote, QuoteClient, QuoteStatus, Recipient } from '#schemas/quotes
 import { ConflictError, GoneError, ValidationError } from './errors.ts';
 import { computeTotals } from './money.ts';
 import { findStage } from './pipelines.ts';
+import { addDays, zonedTime } from './zoned.ts';
+
+export { addDays };
 
 /**
  * The quote status machine of the brief:
@@ -55,12 +58,6 @@ export function assertMove(from: QuoteStatus, to: QuoteStatus, action: string): 
 /** Q-2026-0001: year of creation, then the counter, at least four digits. */
 export function formatQuoteNumber(year: number, n: number): string {
   return `Q-${year}-${String(n).padStart(4, '0')}`;
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 export interface QuoteDraftInput {
@@ -117,13 +114,30 @@ export function draftQuote(deal: Deal, input: QuoteDraftInput, identity: QuoteId
   };
 }
 
-/** Past its validity date (the end of `validUntil`, UTC): expired even before the expiry job ran. */
-export function isPastValidity(quote: Pick<Quote, 'validUntil'>, now: string): boolean {
-  return now.slice(0, 10) > quote.validUntil;
+/** What the validity rule reads of a quote: its last day and the seller's time zone. */
+export type Validity = Pick<Quote, 'validUntil'> & { seller?: { timeZone?: string | undefined } | undefined };
+
+/** The seller's time zone (frozen on the quote when sent); UTC when the template names none. */
+export function sellerTimeZone(quote: { seller?: { timeZone?: string | undefined } | undefined }): string {
+  return quote.seller?.timeZone ?? 'UTC';
+}
+
+/**
+ * The instant a quote stops being valid: it is valid through the whole of its `validUntil` day in
+ * the seller's time zone, so this is midnight at the start of the next day there. The page, the
+ * expiry job (its index is sorted by this instant) and the reminders all read it from here.
+ */
+export function validityEndsAt(quote: Validity): string {
+  return zonedTime(addDays(quote.validUntil, 1), sellerTimeZone(quote));
+}
+
+/** Past its validity (the end of `validUntil` in the seller's time zone): expired even before the expiry job ran. */
+export function isPastValidity(quote: Validity, now: string): boolean {
+  return now >= validityEndsAt(quote);
 }
 
 /** The status as the customer meets it: a quote waiting for them past its validity date is expired at once. */
-export function effectiveStatus(quote: Pick<Quote, 'status' | 'validUntil'>, now: string): QuoteStatus {
+export function effectiveStatus(quote: Pick<Quote, 'status'> & Validity, now: string): QuoteStatus {
   return AWAITING_CUSTOMER.includes(quote.status) && isPastValidity(quote, now) ? 'expired' : quote.status;
 }
 
@@ -207,11 +221,7 @@ export const QUOTE_TRANSITIONS = {
  * answer past the validity date, 409 (with the status the quote is in) for any move the status
  * machine does not allow.
  */
-export function assertTransition(
-  quote: Pick<Quote, 'status' | 'validUntil'>,
-  action: QuoteAction,
-  now: string,
-) {
+export function assertTransition(quote: Pick<Quote, 'status'> & Validity, action: QuoteAction, now: string) {
   const rule: QuoteTransition = QUOTE_TRANSITIONS[action];
   const status = rule.answer ? effectiveStatus(quote, now) : quote.status;
   if (rule.answer && status === 'expired') throw new GoneError('this quote has expired', { status });

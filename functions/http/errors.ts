@@ -11,6 +11,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
+  TooManyRequestsError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -28,6 +29,7 @@ const statusByClass: [new (...args: never[]) => DomainError, number][] = [
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [ValidationError, 422],
+  [TooManyRequestsError, 429],
 ];
 
 export function statusOf(error: DomainError): number {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { GoneError, NotFoundError, ValidationError } from '#domain/errors';
+import { GoneError, NotFoundError, TooManyRequestsError, ValidationError } from '#domain/errors';
 import { QuoteStateError } from '#domain/quotes';
 import { errorToResponse } from '#http/errors';
 import { httpHandler, readBody } from '#http/handler';
@@ -17,15 +17,18 @@ const ACTIONS: Record<string, ActionName> = {
   'POST /q/{token}/sign': 'sign',
   'POST /q/{token}/changes': 'changes',
   'POST /q/{token}/decline': 'decline',
+  // The one-time code is part of signing: its refusals show in the sign form.
+  'POST /q/{token}/code': 'sign',
 };
 
 function fieldErrors(error: ValidationError): FieldError[] {
   const details = Array.isArray(error.details)
-    ? (error.details as { path?: string; message?: string }[])
+    ? (error.details as { path?: string; message?: string; reason?: string }[])
     : [];
   const errors = details.map((d) => ({
     field: String(d.path ?? '').replace(/^body\.?/, '') || 'form',
     message: String(d.message ?? error.message),
+    ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
   }));
   return errors.length > 0 ? errors : [{ field: 'form', message: error.message }];
 }
@@ -66,6 +69,11 @@ async function renderError(error: unknown, event: APIGatewayProxyEventV2) {
       { form: { action, errors: fieldErrors(error), values: typedValues(event) } },
       422,
     );
+  }
+  if (error instanceof TooManyRequestsError && action && isFormPost(event)) {
+    const found = await resolveToken(token);
+    const errors = [{ field: 'code', message: error.message, reason: 'code_locked' }];
+    return pageResponse(token, found, { form: { action, errors, values: typedValues(event) } }, 429);
   }
   if (error instanceof QuoteStateError || error instanceof GoneError) {
     const found = await resolveToken(token);

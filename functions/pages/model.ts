@@ -1,3 +1,4 @@
+import { maskEmail } from '#domain/codes';
 import { effectiveStatus } from '#domain/quotes';
 import type { ActionName, FieldError, PageState, QuotePageModel } from '#render/page-model';
 import type { Deal } from '#schemas/deals';
@@ -15,6 +16,8 @@ export async function pageModel(
   extra: {
     outcome?: QuotePageModel['outcome'];
     form?: { action: ActionName; errors: FieldError[]; values: Record<string, string> };
+    /** A one-time code was just sent. */
+    codeSent?: boolean;
   } = {},
 ): Promise<QuotePageModel> {
   const status = effectiveStatus(quote, systemClock().now);
@@ -23,11 +26,16 @@ export async function pageModel(
   const needsContact = state === 'expired' || state === 'withdrawn';
   const owner = needsContact ? await repOf(quote, deal) : undefined;
   const last = quote.changeRequests.at(-1);
+  const { codeSent, ...rest } = extra;
   return {
     state,
     view: viewOf(quote),
     basePath,
     nonce,
+    ...(state === 'open' ? { viewReport: `${basePath}/view` } : {}),
+    ...(state === 'open' && quote.requireCode
+      ? { code: { to: maskEmail(quote.recipient.email), ...(codeSent ? { sent: true } : {}) } }
+      : {}),
     ...(quote.documentHash ? { documentHash: quote.documentHash } : {}),
     pdfUrl: `${basePath}/pdf`,
     ...(quote.signature
@@ -37,6 +45,14 @@ export async function pageModel(
             at: quote.signature.at,
             method: quote.signature.method,
             documentHash: quote.signature.documentHash,
+            ...(quote.signature.verification
+              ? {
+                  verification: {
+                    to: quote.signature.verification.to,
+                    sentAt: quote.signature.verification.sentAt,
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -59,7 +75,7 @@ export async function pageModel(
             : { name: quote.seller?.name ?? viewOf(quote).seller.name },
         }
       : {}),
-    ...extra,
+    ...rest,
   };
 }
 

@@ -4,10 +4,19 @@ import { html, json } from '#http/response';
 import { renderQuotePage } from '#render/page';
 import type { ActionName } from '#render/page-model';
 import type { Quote } from '#schemas/quotes';
+import { requestSignerCode } from '#services/codes';
 import { declineQuote, recordView, requestChanges, resolveToken, signQuote } from '#services/customer';
+import { recordOpen } from '#services/views';
 import { pageContracts as c } from './contracts.ts';
 import { pageModel, pageStatus } from './model.ts';
-import { assertSameOrigin, contentSecurityPolicy, isFormPost, newNonce, visitorOf } from './security.ts';
+import {
+  assertSameOrigin,
+  assertSameOriginStrict,
+  contentSecurityPolicy,
+  isFormPost,
+  newNonce,
+  visitorOf,
+} from './security.ts';
 
 /** The page itself: HTML with a fresh nonce in its CSP. */
 export async function pageResponse(
@@ -54,9 +63,31 @@ async function answer(
 }
 
 export const pageOperations = {
-  getQuotePage: defineOperation(c.getQuotePage, async ({ params, event }) =>
-    pageResponse(params.token, await recordView(params.token, visitorOf(event))),
-  ),
+  getQuotePage: defineOperation(c.getQuotePage, async ({ params, event }) => {
+    const found = await resolveToken(params.token);
+    return pageResponse(params.token, await recordOpen(params.token, found, visitorOf(event), 'GET'));
+  }),
+  headQuotePage: defineOperation(c.headQuotePage, async ({ params, event }) => {
+    const found = await resolveToken(params.token);
+    await recordOpen(params.token, found, visitorOf(event), 'HEAD');
+    const page = await pageResponse(params.token, found);
+    return { ...page, body: '' };
+  }),
+  reportQuoteView: defineOperation(c.reportQuoteView, async ({ params, event }) => {
+    assertSameOriginStrict(event);
+    await recordView(params.token, visitorOf(event));
+    return { statusCode: 204, headers: {}, body: '' };
+  }),
+  requestSignerCode: defineOperation(c.requestSignerCode, async ({ params, event }) => {
+    assertSameOrigin(event);
+    const found = await resolveToken(params.token);
+    const sent = await requestSignerCode(found.quote);
+    if (!isFormPost(event)) return json(200, sent);
+    return pageResponse(params.token, await resolveToken(params.token), {
+      outcome: { action: 'code', at: sent.expiresAt },
+      codeSent: true,
+    });
+  }),
   signQuote: defineOperation(c.signQuote, async ({ params, body, event }) =>
     answer(event, params.token, 'sign', () => signQuote(params.token, body, visitorOf(event))),
   ),

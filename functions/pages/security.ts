@@ -29,6 +29,8 @@ export function contentSecurityPolicy(nonce: string): string {
     `style-src 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "form-action 'self'",
+    // The page's view report (a same-origin fetch).
+    "connect-src 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
@@ -59,6 +61,19 @@ export function assertSameOrigin(event: APIGatewayProxyEventV2): void {
     allowed.add(`http://${host}`);
   }
   if (!allowed.has(origin)) throw new ForbiddenError('this form can only be sent from the quote page');
+}
+
+/**
+ * The page's own report (its script's fetch): the browser must say it comes from this site. A request
+ * that says nothing (a scanner, curl) is refused, unlike the forms, which also work without a browser.
+ */
+export function assertSameOriginStrict(event: APIGatewayProxyEventV2): void {
+  const site = header(event, 'sec-fetch-site');
+  if (site === undefined && header(event, 'origin') === undefined)
+    throw new ForbiddenError('only the quote page reports a view');
+  if (site !== undefined && site !== 'same-origin')
+    throw new ForbiddenError('only the quote page reports a view');
+  assertSameOrigin(event);
 }
 
 export function isFormPost(event: APIGatewayProxyEventV2): boolean {

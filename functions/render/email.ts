@@ -69,6 +69,15 @@ const SubjectMessage = z.strictObject({ subject: Line, message: Line });
 const EmailStrings = z.strictObject({
   quote: z.strictObject({ subject: Line, message: Line, button: Line, summaryTitle: Line }),
   signedCopy: z.strictObject({ subject: Line, message: Line, button: Line }),
+  reminder: z.strictObject({
+    subject: Line,
+    not_opened: Line,
+    not_answered: Line,
+    before_expiry: Line,
+    manual: Line,
+    signature: Line,
+  }),
+  code: z.strictObject({ subject: Line, message: Line }),
   notice: z.strictObject({
     viewed: SubjectMessage,
     signed: SubjectMessage,
@@ -211,21 +220,25 @@ export function defaultQuoteEmail(
 ): { subject: string; message: string } {
   const strings = compiled(root).strings[view.locale].quote;
   const values = quoteValues(view);
-  return { subject: interpolate(strings.subject, values), message: interpolate(strings.message, values) };
+  return {
+    subject: subjectLine(interpolate(strings.subject, values)),
+    message: interpolate(strings.message, values),
+  };
 }
 
-/** "Your quote": the rep's (or the default) message, a summary (total, validity) and the link. */
-export function renderQuoteEmail(view: QuoteView, input: QuoteEmailInput): Email {
+/** An email that leads the customer to the quote: a message, the summary (total, validity) and the link. */
+function quoteLinkEmail(
+  view: QuoteView,
+  content: { subject: string; message: string; url: string; preheader: string },
+): Email {
   const root = view.template.root;
   const strings = compiled(root).strings[view.locale];
   const values = quoteValues(view);
-  const subject = subjectLine(interpolate(input.subject ?? strings.quote.subject, values));
-  const message = interpolate(input.message ?? strings.quote.message, values);
   return render(root, view.locale, {
-    subject,
-    preheader: `${interpolate(strings.quote.summaryTitle, values)} · ${strings.common.total} ${view.total}`,
+    subject: subjectLine(content.subject),
+    preheader: content.preheader,
     colors: view.theme.colors,
-    paragraphs: toParagraphs(message),
+    paragraphs: toParagraphs(content.message),
     quoted: null,
     summary: {
       title: interpolate(strings.quote.summaryTitle, values),
@@ -234,20 +247,62 @@ export function renderQuoteEmail(view: QuoteView, input: QuoteEmailInput): Email
         { label: strings.common.validUntil, value: view.validUntil },
       ],
     },
-    button: { url: webUrl(input.url), label: strings.quote.button },
+    button: { url: webUrl(content.url), label: strings.quote.button },
     linkHelp: strings.common.linkHelp,
     footer: interpolate(strings.common.footer, values),
   });
 }
 
-/** The quote email's subject and message as the template writes them in the quote's locale, filled in. */
-export function quoteEmailDefaults(view: QuoteView): { subject: string; message: string } {
+/** "Your quote": the rep's (or the default) message, a summary (total, validity) and the link. */
+export function renderQuoteEmail(view: QuoteView, input: QuoteEmailInput): Email {
   const strings = compiled(view.template.root).strings[view.locale];
   const values = quoteValues(view);
-  return {
-    subject: subjectLine(interpolate(strings.quote.subject, values)),
-    message: interpolate(strings.quote.message, values),
-  };
+  return quoteLinkEmail(view, {
+    subject: interpolate(input.subject ?? strings.quote.subject, values),
+    message: interpolate(input.message ?? strings.quote.message, values),
+    url: input.url,
+    preheader: `${interpolate(strings.quote.summaryTitle, values)} · ${strings.common.total} ${view.total}`,
+  });
+}
+
+export interface ReminderEmailInput {
+  url: string;
+  kind: 'not_opened' | 'not_answered' | 'before_expiry' | 'manual';
+  /** The rep's own words (a reminder sent by hand). */
+  message?: string;
+}
+
+/** A reminder: the locale's words for why (or the rep's), the summary and the same link. */
+export function renderReminderEmail(view: QuoteView, input: ReminderEmailInput): Email {
+  const strings = compiled(view.template.root).strings[view.locale];
+  const values = quoteValues(view);
+  return quoteLinkEmail(view, {
+    subject: interpolate(strings.reminder.subject, values),
+    message: input.message?.trim()
+      ? input.message
+      : `${interpolate(strings.reminder[input.kind], values)}\n\n${interpolate(strings.reminder.signature, values)}`,
+    url: input.url,
+    preheader: `${interpolate(strings.quote.summaryTitle, values)} · ${strings.common.validUntil} ${view.validUntil}`,
+  });
+}
+
+/** The one-time code a signer asked for: only the code, its validity, and who sent it. */
+export function renderCodeEmail(view: QuoteView, input: { code: string; minutes: number }): Email {
+  const root = view.template.root;
+  const strings = compiled(root).strings[view.locale];
+  const values = { ...quoteValues(view), code: input.code, minutes: String(input.minutes) };
+  const subject = subjectLine(interpolate(strings.code.subject, values));
+  return render(root, view.locale, {
+    subject,
+    preheader: subject,
+    colors: view.theme.colors,
+    paragraphs: toParagraphs(interpolate(strings.code.message, values)),
+    quoted: null,
+    summary: null,
+    button: null,
+    linkHelp: null,
+    footer: interpolate(strings.common.footer, values),
+  });
 }
 
 /** To the customer after signing: thanks, and where to download the signed copy. */

@@ -21,9 +21,11 @@ export type PageState =
 export type ActionName = 'sign' | 'changes' | 'decline';
 
 export interface FieldError {
-  /** The form field: name, email, signature, consent, message, reason. */
+  /** The form field: name, email, signature, consent, message, reason, code. */
   field: string;
   message: string;
+  /** Why the server refused it, when it says (the one-time code: code_invalid, code_expired...). */
+  reason?: string;
 }
 
 export interface QuotePageModel {
@@ -38,9 +40,20 @@ export interface QuotePageModel {
   /** Where the PDF downloads: the signed copy once signed. */
   pdfUrl: string;
   /** After an action (or a lost race: `conflict`), what to confirm at the top of the page. */
-  outcome?: { action: ActionName | 'conflict'; at?: string };
+  outcome?: { action: ActionName | 'conflict' | 'code'; at?: string };
+  /** The quote requires a one-time code to sign: where it goes (masked), and whether one was just sent. */
+  code?: { to: string; sent?: boolean };
+  /** Where the page's script reports that a person sees it (while the quote waits for an answer). */
+  viewReport?: string;
   /** The signature, on a signed quote. */
-  signature?: { name: string; at: string; method: 'typed' | 'drawn'; documentHash: string };
+  signature?: {
+    name: string;
+    at: string;
+    method: 'typed' | 'drawn';
+    documentHash: string;
+    /** The signer proved they read the recipient's mailbox with a one-time code. */
+    verification?: { to: string; sentAt: string };
+  };
   /** The decline, on a declined quote. */
   decline?: { reason: DeclineReason; message?: string; at: string };
   /** The customer's last change request, on a quote in `changes_requested`. */

@@ -66,6 +66,14 @@ export const PAGE_LABEL_KEYS = [
   'errorChangesMessage',
   'errorDeclineMessage',
   'errorReason',
+  'codeLabel',
+  'codeHint',
+  'codeSend',
+  'codeSent',
+  'errorCodeRequired',
+  'errorCodeInvalid',
+  'errorCodeExpired',
+  'errorCodeLocked',
   'outcomeSign',
   'outcomeChanges',
   'outcomeDecline',
@@ -180,6 +188,7 @@ function loadAssets(root: string): PageAssets {
   const script = [
     withoutSourceMap(readPageFile(root, 'vendor/signature_pad.umd.min.js')),
     readPageFile(root, 'signature.js'),
+    readPageFile(root, 'view-report.js'),
   ].join('\n');
   // Either would end the inline <script> element early (or open an HTML comment in it).
   if (/<\/script|<!--/i.test(script)) {
@@ -255,7 +264,13 @@ interface FormView {
 interface ActionsView {
   documentHash: string | null;
   changesHint: string;
-  sign: FormView & { name: FieldView; email: FieldView; signature: FieldView; consent: CheckView };
+  sign: FormView & {
+    name: FieldView;
+    email: FieldView;
+    signature: FieldView;
+    consent: CheckView;
+    code: (FieldView & { hint: string; send: string; action: string }) | null;
+  };
   changes: FormView & { message: FieldView };
   decline: FormView & { reason: ChoiceView; message: FieldView };
 }
@@ -285,6 +300,8 @@ interface LinkView {
 
 interface QuotePageContext {
   lang: string;
+  /** Where the page's script reports a view (absent: no report). */
+  viewReport: string | null;
   title: string;
   nonce: string;
   styles: SafeString;
@@ -349,14 +366,29 @@ const ERROR_LABELS: Record<ActionName, Partial<Record<string, PageLabelKey>>> = 
     consent: 'errorConsent',
     signature: 'errorSignature',
     documentHash: 'errorDocumentHash',
+    code: 'errorCodeInvalid',
   },
   changes: { message: 'errorChangesMessage' },
   decline: { reason: 'errorReason', message: 'errorDeclineMessage' },
 };
 
+/** The one-time code's refusals, by the reason the server gives. */
+const CODE_ERRORS: Partial<Record<string, PageLabelKey>> = {
+  code_required: 'errorCodeRequired',
+  code_invalid: 'errorCodeInvalid',
+  code_expired: 'errorCodeExpired',
+  code_locked: 'errorCodeLocked',
+};
+
 /** Fields of each form that have an element to point at (documentHash has none: it is hidden). */
 const FIELD_IDS: Record<ActionName, Partial<Record<string, string>>> = {
-  sign: { name: 'sign-name', email: 'sign-email', consent: 'sign-consent', signature: 'sign-pad' },
+  sign: {
+    name: 'sign-name',
+    email: 'sign-email',
+    consent: 'sign-consent',
+    signature: 'sign-pad',
+    code: 'sign-code',
+  },
   changes: { message: 'changes-message' },
   decline: { reason: 'decline-reason-price', message: 'decline-message' },
 };
@@ -375,12 +407,15 @@ function formView(
   const submitted = model.form?.action === action ? model.form : undefined;
   const errors: FieldError[] = submitted?.errors ?? [];
   const messageOf = (error: FieldError) => {
-    const key = ERROR_LABELS[action][error.field];
+    const key = (error.reason && CODE_ERRORS[error.reason]) || ERROR_LABELS[action][error.field];
     return key === undefined ? error.message : labels[key];
   };
   const focusable = errors.find((e) => FIELD_IDS[action][e.field] !== undefined);
   // Without a reopened form, Sign is the one shown open: it is what most visitors came to do.
-  const open = submitted !== undefined || (!anyOpen && action === 'sign');
+  const open =
+    submitted !== undefined ||
+    (!anyOpen && action === 'sign') ||
+    (action === 'sign' && model.code?.sent === true);
   return {
     form: {
       id: action,
@@ -447,6 +482,20 @@ function actionsView(model: QuotePageModel, labels: PageLabels): ActionsView {
       // The drawing is not kept across a failed post: it cannot be typed back, only drawn again.
       signature: field('sign-pad', 'signature', '', sign.errorOf('signature'), null),
       consent: { ...consent, checked: ['on', 'true', 'yes'].includes(sign.values.consent ?? '') },
+      code: model.code
+        ? {
+            ...field(
+              'sign-code',
+              'code',
+              '',
+              sign.errorOf('code'),
+              model.code.sent ? 'code' : sign.focusField,
+            ),
+            hint: fill(model.code.sent ? labels.codeSent : labels.codeHint, { to: model.code.to }),
+            send: labels.codeSend,
+            action: `${model.basePath}/code`,
+          }
+        : null,
     },
     changes: {
       ...changes.form,
@@ -527,6 +576,9 @@ function noticeView(model: QuotePageModel, labels: PageLabels): QuotePageContext
       lines: [fill(labels.conflict, { status }), ...(state ? [state] : [])],
     };
   }
+  if (outcome === 'code') {
+    return { tone: 'info', live: true, lines: [fill(labels.codeSent, { to: model.code?.to ?? '' })] };
+  }
   if (outcome !== undefined) {
     const lead = { sign: labels.outcomeSign, changes: labels.outcomeChanges, decline: labels.outcomeDecline }[
       outcome
@@ -564,6 +616,12 @@ function recordView(model: QuotePageModel, labels: PageLabels): RecordView | nul
           ...row(l.signer, s?.name ?? null),
           ...row(l.signedAt, when(view, s?.at)),
           ...row(l.signatureMethod, s ? (s.method === 'drawn' ? l.methodDrawn : l.methodTyped) : null),
+          ...row(
+            l.signerVerification,
+            s?.verification
+              ? fill(l.verifiedByCode, { to: s.verification.to, at: when(view, s.verification.sentAt) ?? '' })
+              : null,
+          ),
           ...row(l.documentHash, s?.documentHash ?? model.documentHash ?? null, true),
         ],
         note: l.documentHashNote,
@@ -624,6 +682,7 @@ export function renderQuotePage(model: QuotePageModel): string {
     return assets.quote({
       lang: view.lang,
       title: labels.supersededPageTitle,
+      viewReport: null,
       nonce,
       styles,
       script: null,
@@ -643,6 +702,7 @@ export function renderQuotePage(model: QuotePageModel): string {
   return assets.quote({
     lang: view.lang,
     title: fill(labels.documentTitle, { title: view.title, seller: view.seller.name }),
+    viewReport: open && model.viewReport ? checkUrl(model.viewReport, 'viewReport') : null,
     nonce,
     styles,
     script: open ? new hbs.SafeString(assets.script) : null,

@@ -22,6 +22,8 @@ export interface Certificate {
   method: SignatureMethod;
   /** The drawn signature, a `data:image/png;base64,` URL. */
   signatureImage?: string;
+  /** The signer proved they read the recipient's mailbox (a one-time code). */
+  verification?: { to: string; sentAt: string };
   events: CertificateEvent[];
   /** SHA-256 of the last event listed: the head of the quote's event hash chain. */
   chainHead?: string;
@@ -79,6 +81,9 @@ const PAGE_SIZES = { A4: [595.28, 841.89], LETTER: [612, 792] } as const;
 
 /** Event types we can name in words; others print as stored. */
 const EVENT_LABELS: Record<string, LabelKey> = {
+  'quote.reminder_sent': 'eventQuoteReminderSent',
+  'quote.link_scanned': 'eventQuoteLinkScanned',
+  'quote.code_sent': 'eventQuoteCodeSent',
   'quote.created': 'eventQuoteCreated',
   'quote.sent': 'eventQuoteSent',
   'quote.resent': 'eventQuoteResent',
@@ -987,6 +992,17 @@ function certificatePages(layout: Layout, certificate: Certificate, onNewPage = 
     [labels.ipAddress, certificate.ip],
     [labels.userAgent, certificate.userAgent],
     [labels.signatureMethod, method],
+    ...(certificate.verification
+      ? ([
+          [
+            labels.signerVerification,
+            fill(labels.verifiedByCode, {
+              to: certificate.verification.to,
+              at: formatDateTime(certificate.verification.sentAt, view.locale, 'UTC'),
+            }),
+          ],
+        ] as [string, string][])
+      : []),
     [labels.documentHash, certificate.documentHash],
     ...(certificate.chainHead ? ([[labels.chainHead, certificate.chainHead]] as [string, string][]) : []),
   ];

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Id, Name, StageId, Timestamp, withMeta } from './common.ts';
+import { ReminderSettingsInput } from './follow-through.ts';
 
 export const StageKind = z.enum(['open', 'won', 'lost']);
 
@@ -60,6 +61,12 @@ const PipelineFields = {
   followUpDays: withMeta(z.optional(z.number().check(z.int(), z.gte(0), z.lte(30))), {
     description: "working days until a new deal's follow-up task is due (default 2; 0: no task)",
   }),
+  reminders: withMeta(z.optional(ReminderSettingsInput), {
+    description: "quotes' automatic reminders (see README)",
+  }),
+  requireCode: withMeta(z.optional(z.boolean()), {
+    description: 'quotes require a one-time code by email before signing (default false)',
+  }),
 };
 
 export const PipelineInput = withMeta(z.strictObject(PipelineFields), { id: 'PipelineInput' });
@@ -76,6 +83,8 @@ export const Pipeline = withMeta(
     onQuoteExpired: z.optional(StageId),
     quoteTemplateId: z.optional(z.string()),
     followUpDays: z.optional(z.number().check(z.int())),
+    reminders: z.optional(ReminderSettingsInput),
+    requireCode: z.optional(z.boolean()),
     isDefault: z.boolean(),
     version: z.number().check(z.int()),
     createdAt: Timestamp,

@@ -50,6 +50,9 @@ export const SignInput = withMeta(
       ),
     ),
     consent: Consent,
+    code: withMeta(blankIsAbsent(z.optional(z.string().check(z.maxLength(20)))), {
+      description: 'the one-time code emailed to the recipient, when the quote requires one',
+    }),
     documentHash: withMeta(blankIsAbsent(z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/)))), {
       description: 'the hash of the document the page showed; refused when it is not the current one',
     }),
@@ -88,3 +91,11 @@ export type SignInput = z.infer<typeof SignInput>;
 export type ChangesInput = z.infer<typeof ChangesInput>;
 export type DeclineInput = z.infer<typeof DeclineInput>;
 export type DeclineReason = z.infer<typeof DeclineReason>;
+
+export const CodeRequestResult = withMeta(
+  z.object({
+    sentTo: withMeta(z.string(), { description: 'the masked address, e.g. j***@example.com' }),
+    expiresAt: z.string(),
+  }),
+  { id: 'CodeRequestResult' },
+);

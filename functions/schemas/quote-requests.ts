@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Email, IsoDate, Locale, Name, Text, withMeta } from './common.ts';
+import { ReminderSettingsInput } from './follow-through.ts';
 import { Recipient, TemplateId } from './quotes.ts';
 
 /** What reps send to the quote routes (the Quote resource itself is in quotes.ts). */
@@ -33,6 +34,13 @@ export const QuoteSendInput = withMeta(
       to: withMeta(z.optional(Email), { description: "email only; default: the quote's recipient" }),
       subject: EmailSubject,
       message: EmailMessage,
+      reminders: withMeta(z.optional(ReminderSettingsInput), {
+        description: "this quote's reminders, over the pipeline's (see README)",
+      }),
+      requireCode: withMeta(z.optional(z.boolean()), {
+        description:
+          "require a one-time code emailed to the recipient before signing; default: the pipeline's",
+      }),
     })
     .check(
       z.refine(

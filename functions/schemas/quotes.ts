@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { TaxLine as MoneyTaxLine, Totals } from '#domain/money';
 import { Currency, Email, Id, IsoDate, Locale, Name, Percent, Text, Timestamp, withMeta } from './common.ts';
 import { Line } from './deals.ts';
+import { QuoteReminders, SignerVerification } from './follow-through.ts';
 
 export const QuoteStatus = withMeta(
   z.enum([
@@ -119,6 +120,7 @@ export const QuoteSignature = withMeta(
     ip: z.string().check(z.maxLength(64)),
     userAgent: z.string().check(z.maxLength(1000)),
     documentHash: withMeta(Sha256Hex, { description: 'SHA-256 of the exact PDF the signer was shown' }),
+    verification: z.optional(SignerVerification),
   }),
   { id: 'QuoteSignature' },
 );
@@ -179,6 +181,10 @@ export const Quote = withMeta(
     }),
     changeRequests: z.array(ChangeRequest),
     decline: z.optional(QuoteDecline),
+    reminders: z.optional(QuoteReminders),
+    requireCode: withMeta(z.optional(z.boolean()), {
+      description: 'the customer must enter a one-time code emailed to the recipient to sign',
+    }),
   }),
   { id: 'Quote' },
 );

@@ -10,6 +10,7 @@ import type { Quote } from '#schemas/quotes';
 import { getDeal } from '#store/deals';
 import { getLink, getQuoteAt, saveQuote } from '#store/quotes';
 import { systemClock } from './clock.ts';
+import { verifySignerCode } from './codes.ts';
 import { quoteSummary, type TransitionPlan, transitionQuote } from './transitions.ts';
 
 /** The customer's side of a quote: open it by its link, sign, ask for changes, decline. */
@@ -95,21 +96,36 @@ function answer(
   });
 }
 
-const changed = (quote: Quote): TransitionPlan<Outcome> => ({ quote, result: { quote, replay: false } });
+/** An answer shows a person saw the quote (without JavaScript, the page could not say so). */
+const changed = (quote: Quote): TransitionPlan<Outcome> => {
+  const seen: Quote = { ...quote, viewedAt: quote.viewedAt ?? quote.updatedAt };
+  return { quote: seen, result: { quote: seen, replay: false } };
+};
 
-export function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
+export async function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
   const method = input.signature ? 'drawn' : 'typed';
   // Decoded and checked whole before anything is written (422 otherwise); what is stored is our
   // re-encoding, known good.
   const image = input.signature ? canonicalSignature(input.signature) : undefined;
+  const isSameSignature = (q: Quote) =>
+    q.status === 'signed' &&
+    q.signature?.name === input.name &&
+    q.signature.email === input.email &&
+    q.signature.image === image;
+  // A quote that requires a one-time code: checked (and the try counted) before the transition,
+  // spent in its transaction. A retried identical signature replays without one.
+  const found = await resolveToken(token);
+  const checkedAt = systemClock().now;
+  const verified =
+    found.quote.requireCode &&
+    AWAITING_CUSTOMER.includes(effectiveStatus(found.quote, checkedAt)) &&
+    !isSameSignature(found.quote)
+      ? await verifySignerCode(found.quote, input.code, checkedAt)
+      : undefined;
   return answer(
     token,
     'sign',
-    (q) =>
-      q.status === 'signed' &&
-      q.signature?.name === input.name &&
-      q.signature.email === input.email &&
-      q.signature.image === image,
+    isSameSignature,
     async ({ quote }, now) => {
       if (!quote.documentHash) throw new Error(`quote ${quote.id} was sent without a document hash`);
       if (input.documentHash && input.documentHash !== quote.documentHash) {
@@ -132,15 +148,18 @@ export function signQuote(token: string, input: SignInput, visitor: Visitor): Pr
           ip: visitor.ip,
           userAgent: visitor.userAgent,
           documentHash: quote.documentHash,
+          ...(verified ? { verification: verified.verification } : {}),
         },
       };
       return {
         ...changed(signed),
+        ...(verified ? { also: [verified.spend] } : {}),
         data: {
           signer: input.name,
           ...(input.email ? { email: input.email } : {}),
           method,
           documentHash: quote.documentHash,
+          ...(verified ? { verifiedBy: 'email_code', verifiedTo: verified.verification.to } : {}),
           ip: visitor.ip,
           // notify links the signed copy in its email; sealed, and removed once sent.
           sealedToken: sealToken(token, await linkKey()),

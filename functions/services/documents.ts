@@ -1,12 +1,14 @@
 import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { userActor } from '#domain/events';
-import { hashToken, newToken, sealToken } from '#domain/tokens';
+import { reminderSettings, reminderState } from '#domain/reminders';
+import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
 import { getTemplate } from '#render/templates';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';
 import { putDocument } from '#store/objects';
 import { rememberUser } from '#store/users';
+import { getPipeline } from './pipelines.ts';
 import { getQuoteFor, quoteUrl, viewOf } from './quotes.ts';
 import { transitionQuote } from './transitions.ts';
 
@@ -47,8 +49,9 @@ export async function sendQuote(
     action: 'send',
     actor: userActor(user),
     read: () => getQuoteFor(id, user),
-    build: async ({ quote }, clock) => {
+    build: async ({ quote, deal }, clock) => {
       const { logo: _logo, ...seller } = getTemplate(quote.templateId).seller;
+      const pipeline = await getPipeline(deal.pipelineId);
       const sent: Quote = {
         ...quote,
         status: 'sent',
@@ -56,6 +59,9 @@ export async function sendQuote(
         sentBy: { id: user.id, name: user.name, email: user.email },
         updatedAt: clock.now,
         seller,
+        // The pipeline's settings under this send's own, frozen on the quote.
+        reminders: reminderState(reminderSettings(pipeline.reminders, input.reminders)),
+        requireCode: input.requireCode ?? pipeline.requireCode ?? false,
       };
       // Rendered once and stored under its SHA-256 before the transaction: a lost race leaves an
       // unreferenced (never issued) object at worst, and a retry stores the same key again.

@@ -7,12 +7,13 @@ import { systemClock } from './clock.ts';
 import { transitionQuote } from './transitions.ts';
 
 const BATCH = 100;
+const later = (a: string, b: string) => (a > b ? a : b);
 
 /**
  * Expires one quote: status `expired`, deal to `onQuoteExpired` when the pipeline sets one (while
  * the deal is open), `quote.expired`. False when there is nothing to expire (any more).
  */
-function expireOne(dealId: string, quoteId: string): Promise<boolean> {
+function expireOne(dealId: string, quoteId: string, at: string): Promise<boolean> {
   return transitionQuote({
     action: 'expire',
     actor: systemActor('expiry'),
@@ -21,8 +22,9 @@ function expireOne(dealId: string, quoteId: string): Promise<boolean> {
       if (!quote || !deal) throw new NotFoundError(`no quote ${quoteId}`);
       return { quote, deal };
     },
+    // `at` is the job's clock (a test may run it ahead); the transition's own clock stamps the event.
     settle: ({ quote }, now) =>
-      AWAITING_CUSTOMER.includes(quote.status) && isPastValidity(quote, now) ? undefined : false,
+      AWAITING_CUSTOMER.includes(quote.status) && isPastValidity(quote, later(at, now)) ? undefined : false,
     build: ({ quote }, clock) => ({
       quote: { ...quote, status: 'expired', updatedAt: clock.now },
       data: { validUntil: quote.validUntil },
@@ -38,19 +40,19 @@ function expireOne(dealId: string, quoteId: string): Promise<boolean> {
 }
 
 /**
- * Expires every quote past its validity date. Idempotent: expired quotes leave the sparse index,
- * so a second run finds nothing to do.
+ * Expires every quote past its validity (the end of its last day in the seller's time zone).
+ * Idempotent: expired quotes leave the sparse index, so a second run finds nothing to do.
  */
-export async function expireQuotes(): Promise<{ expired: number }> {
-  const today = systemClock().now.slice(0, 10);
+export async function expireQuotes(options: { now?: string } = {}): Promise<{ expired: number }> {
+  const now = options.now ?? systemClock().now;
   let expired = 0;
+  let after: Record<string, unknown> | undefined;
   for (let round = 0; round < 50; round++) {
-    const due = await quotesPastValidity(today, BATCH);
-    if (due.length === 0) break;
-    const results = await Promise.all(due.map((q) => expireOne(q.dealId, q.quoteId)));
-    const changed = results.filter(Boolean).length;
-    expired += changed;
-    if (changed === 0 || due.length < BATCH) break;
+    const page = await quotesPastValidity(now, BATCH, after);
+    const results = await Promise.all(page.items.map((q) => expireOne(q.dealId, q.quoteId, now)));
+    expired += results.filter(Boolean).length;
+    if (!page.next) break;
+    after = page.next;
   }
   return { expired };
 }

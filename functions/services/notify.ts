@@ -2,12 +2,20 @@ import { getStringFromEnv } from '#config/env';
 import { linkKey } from '#config/link-key';
 import { logger } from '#config/logger';
 import { isOutboxEvent, OUTBOX_TYPES } from '#contracts/streams';
+import { CODE_MINUTES } from '#domain/codes';
 import { newEvent, systemActor } from '#domain/events';
 import { isServiceFailure } from '#domain/retry';
 import { unsealToken } from '#domain/tokens';
 import type { Attachment } from '#mail/mime';
 import { sendMail } from '#mail/ses';
-import { type NoticeKind, renderQuoteEmail, renderRepNotice, renderSignedCopyEmail } from '#render/email';
+import {
+  type NoticeKind,
+  renderCodeEmail,
+  renderQuoteEmail,
+  renderReminderEmail,
+  renderRepNotice,
+  renderSignedCopyEmail,
+} from '#render/email';
 import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
 import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
@@ -29,7 +37,7 @@ import { defineWorkKind, runWorkItems } from './work.ts';
 
 export const EMAIL_WORK = 'email';
 
-type MailKind = 'quote' | 'signed-copy' | 'notice';
+type MailKind = 'quote' | 'signed-copy' | 'notice' | 'reminder' | 'code';
 
 export interface EmailPayload {
   mail: MailKind;
@@ -52,6 +60,10 @@ export interface EmailPayload {
   customerMessage?: string;
   /** `email_failed` notices: the address that did not get the email. */
   failedTo?: string;
+  /** Reminders: why (or `manual`, the rep's own). */
+  reminder?: 'not_opened' | 'not_answered' | 'before_expiry' | 'manual';
+  /** A one-time code, sealed with the link key like the token; dropped once the email is finished. */
+  sealedCode?: string;
   /** `signed` notices: the signed copy's delivery, to say when the copy could not be built. */
   copyWork?: string;
   /** A customer's answer on a deal already closed: the deal stayed as the rep left it. */
@@ -104,6 +116,19 @@ async function deliveriesOf(event: DealEvent, quote: Quote): Promise<NewWork<Ema
         ...(text(data.message) ? { message: text(data.message) } : {}),
       });
     }
+  }
+
+  if (event.type === 'quote.reminder_sent' && sealed) {
+    const kind = data.kind;
+    list.push({
+      ...base,
+      mail: 'reminder',
+      reminder:
+        kind === 'not_opened' || kind === 'not_answered' || kind === 'before_expiry' ? kind : 'manual',
+      to: { name: quote.recipient.name, email: text(data.to) ?? quote.recipient.email },
+      sealedToken: sealed,
+      ...(text(data.message) ? { message: text(data.message) } : {}),
+    });
   }
 
   let copyWork: string | undefined;
@@ -242,6 +267,20 @@ async function build(
       ],
     };
   }
+  if (payload.mail === 'reminder') {
+    return renderReminderEmail(view, {
+      url: await link(),
+      kind: payload.reminder ?? 'manual',
+      ...(payload.message ? { message: payload.message } : {}),
+    });
+  }
+  if (payload.mail === 'code') {
+    if (!payload.sealedCode) throw new EmailBuildError('the code of this email is no longer kept');
+    return renderCodeEmail(view, {
+      code: unsealToken(payload.sealedCode, await linkKey()),
+      minutes: CODE_MINUTES,
+    });
+  }
   if (payload.mail === 'signed-copy') {
     const signature = quote.signature;
     if (!signature) throw new EmailBuildError(`quote ${quote.id} is not signed`);
@@ -288,7 +327,7 @@ async function sealedQuote(quote: Quote): Promise<Quote> {
 const notifyActor = systemActor('notify');
 
 defineWorkKind(EMAIL_WORK, {
-  forget: ['sealedToken'],
+  forget: ['sealedToken', 'sealedCode'],
   async run(work, now) {
     const payload = work.payload as unknown as EmailPayload;
     const quote = await getQuoteAt(payload.dealId, payload.quoteId);

@@ -3,7 +3,7 @@ import type { User } from '#contracts/actor';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { newEvent, userActor } from '#domain/events';
 import { draftQuote, formatQuoteNumber, QuoteStateError } from '#domain/quotes';
-import { quoteEmailDefaults, renderQuoteEmail } from '#render/email';
+import { defaultQuoteEmail, renderQuoteEmail } from '#render/email';
 import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Company, Contact } from '#schemas/catalog';
@@ -232,7 +232,7 @@ export async function previewQuoteEmail(
 ) {
   const { quote } = await getQuoteFor(id, user);
   const view = viewOf(quote);
-  const defaults = quoteEmailDefaults(view);
+  const defaults = defaultQuoteEmail(view);
   const email = renderQuoteEmail(view, {
     url: `${publicBaseUrl()}/q/…`,
     ...(input.subject ? { subject: input.subject } : {}),

@@ -110,6 +110,9 @@ export async function buildSignedCopy(
     documentHash: signature.documentHash,
     method: signature.method,
     ...(signature.image ? { signatureImage: signature.image } : {}),
+    ...(signature.verification
+      ? { verification: { to: signature.verification.to, sentAt: signature.verification.sentAt } }
+      : {}),
     events: history
       .filter((e) => isChained(e, signed.id))
       .map((e) => ({ at: e.at, type: e.type, actor: e.actor })),

@@ -51,6 +51,8 @@ export interface TransitionPlan<R> {
   link?: QuoteWrite['link'];
   /** Documents issued with it (the stored PDF at sending). */
   documents?: QuoteWrite['documents'];
+  /** Written in the same transaction, on their own conditions (a spent one-time code). */
+  also?: QuoteWrite['also'];
   /** What the caller answers once it is written. */
   result: R;
 }
@@ -113,6 +115,7 @@ export function transitionQuote<R>(request: TransitionRequest<R>): Promise<R> {
         ...(dealWrite ? { deal: dealWrite } : {}),
         ...(plan.link ? { link: plan.link } : {}),
         ...(plan.documents ? { documents: plan.documents } : {}),
+        ...(plan.also ? { also: plan.also } : {}),
       });
     } catch (error) {
       if (error instanceof VersionConflictError) return lostRace(error);

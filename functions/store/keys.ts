@@ -10,9 +10,11 @@
  *   byAlias    GSI5PK / GSI5SK   a second way in by id (QUOTE#<id> → the quote under its deal);
  *                                DEALTASKS#<dealId> → a deal's tasks (dueAt order);
  *                                WORKLOG#<log> → the work of one log (a webhook's deliveries), by id
- *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by validUntil
+ *   byExpiry   GSI6PK / GSI6SK   sparse: quotes waiting for a customer, by the instant their validity
+ *                                ends (`<ISO time>#<quote id>`; older items: `<validUntil>#<quote id>`)
  *   byDue      GSI7PK / GSI7SK   sparse: scheduled work (email deliveries) not done yet, by when it
- *                                is next due (`<ISO time>#<work id>`)
+ *                                is next due (`<ISO time>#<work id>`); in its own partition REMIND,
+ *                                quotes whose next reminder is set, by when it is due
  */
 export interface Key {
   PK: string;
@@ -50,7 +52,8 @@ export type Entity =
   | 'Task'
   | 'Work'
   | 'LinkSeal'
-  | 'Webhook';
+  | 'Webhook'
+  | 'SignerCode';
 
 export type Collection = 'Pipeline' | 'Contact' | 'Company' | 'Product';
 
@@ -128,10 +131,18 @@ export const keys = {
   },
   quoteAliasPartition: (quoteId: string) => `QUOTE#${quoteId}`,
   quotePrefix: () => 'QUOTE#',
-  /** Sparse: only quotes waiting for the customer carry it, sorted by validity date. */
-  quoteExpiry(validUntil: string, quoteId: string) {
-    return { GSI6PK: keys.expiryPartition(), GSI6SK: `${validUntil}#${quoteId}` };
+  /** Sparse: only quotes waiting for the customer carry it, sorted by the end of their validity. */
+  quoteExpiry(endsAt: string, quoteId: string) {
+    return { GSI6PK: keys.expiryPartition(), GSI6SK: `${endsAt}#${quoteId}` };
   },
+  /**
+   * Sparse: a quote whose next automatic reminder is set, by when it is due. It shares the byDue
+   * index with scheduled work (one scheduler queries both) in a partition of its own.
+   */
+  quoteReminder(at: string, quoteId: string) {
+    return { GSI7PK: keys.reminderPartition(), GSI7SK: keys.dueSort(at, quoteId) };
+  },
+  reminderPartition: () => 'REMIND',
   expiryPartition: () => 'EXPIRY',
 
   /** A capability link: the SHA-256 of the token, never the token. */
@@ -153,6 +164,11 @@ export const keys = {
    */
   linkSeal(dealId: string, quoteId: string): Key {
     return { PK: `DEAL#${dealId}`, SK: `LINKSEAL#${quoteId}` };
+  },
+
+  /** The one-time code a quote's signer asked for (only its hash), kept under the deal. */
+  signerCode(dealId: string, quoteId: string): Key {
+    return { PK: `DEAL#${dealId}`, SK: `CODE#${quoteId}` };
   },
 
   /**

@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { linkEvents } from '#domain/chain';
 import { ConflictError } from '#domain/errors';
-import { AWAITING_CUSTOMER, QuoteStateError } from '#domain/quotes';
+import { AWAITING_CUSTOMER, QuoteStateError, validityEndsAt } from '#domain/quotes';
+import { withNextReminder } from '#domain/reminders';
 import type { Deal, DealEvent } from '#schemas/deals';
 import type { Quote, QuoteStatus } from '#schemas/quotes';
 import { db, table } from './client.ts';
@@ -11,12 +12,21 @@ import { INDEXES, keys } from './keys.ts';
 
 /** Quotes (under their deal), capability links and quote-number counters. */
 
-export function quoteItem(quote: Quote) {
+/**
+ * The quote as stored. Derived on every write, whatever wrote it: its place in the expiry index
+ * (while it waits for the customer) and its next reminder (see domain/reminders), so a quote that
+ * stops waiting leaves both indexes in the same write.
+ */
+export function quoteItem(input: Quote) {
+  const quote = withNextReminder(input);
+  const waiting = AWAITING_CUSTOMER.includes(quote.status);
+  const nextReminderAt = quote.reminders?.nextAt;
   return {
     ...quote,
     ...keys.quote(quote.dealId, quote.id),
     ...keys.quoteAlias(quote.id),
-    ...(AWAITING_CUSTOMER.includes(quote.status) ? keys.quoteExpiry(quote.validUntil, quote.id) : {}),
+    ...(waiting ? keys.quoteExpiry(validityEndsAt(quote), quote.id) : {}),
+    ...(waiting && nextReminderAt ? keys.quoteReminder(nextReminderAt, quote.id) : {}),
     entity: 'Quote',
   };
 }
@@ -97,6 +107,8 @@ export interface QuoteWrite {
   link?: { tokenHash: string; createdAt: string; sealedToken?: string };
   /** Documents issued with it (the stored PDF when sent, the sealed copy when signed). */
   documents?: IssuedDocument[];
+  /** Other conditional writes that stand or fall with it (the one-time code a signature spends). */
+  also?: TransactItem[];
 }
 
 /** What `GET /verify/{sha256}` knows of a file Closer issued. */
@@ -162,12 +174,26 @@ function conditionalQuotePut(
   if (!before) return put(quoteItem(after), { expression: 'attribute_not_exists(PK)' });
   const statuses = from ?? [before.status];
   const values: Record<string, unknown> = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s]));
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#chain': 'chainHead',
+    '#reminders': 'reminders',
+  };
   // The chain head read is part of the condition: two events can never claim the same predecessor.
   const chain = before.chainHead === undefined ? 'attribute_not_exists(#chain)' : '#chain = :chain';
   if (before.chainHead !== undefined) values[':chain'] = before.chainHead;
+  // Reminders are written beside transitions (the job, the rep's reminder): a write made from an
+  // older read of them would undo a reminder, so it loses the race and reads again.
+  let reminders = 'attribute_not_exists(#reminders)';
+  if (before.reminders) {
+    names['#count'] = 'count';
+    values[':count'] = before.reminders.count;
+    reminders = '#reminders.#count = :count';
+  }
+  const statusList = statuses.map((_, i) => `:s${i}`).join(', ');
   return put(quoteItem(after), {
-    expression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')}) AND ${chain}`,
-    names: { '#status': 'status', '#chain': 'chainHead' },
+    expression: `#status IN (${statusList}) AND ${chain} AND ${reminders}`,
+    names,
     values,
   });
 }
@@ -203,6 +229,7 @@ export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
   }
   for (const document of write.documents ?? []) items.push(put(documentItem(document)));
   if (write.link?.sealedToken) items.push(put(linkSealItem(write.after, write.link.sealedToken)));
+  items.push(...(write.also ?? []));
   if (!keepsLink(write.after.status)) {
     items.push({ Delete: { TableName: table(), Key: keys.linkSeal(write.after.dealId, write.after.id) } });
   }
@@ -210,6 +237,10 @@ export async function saveQuote(unchained: QuoteWrite): Promise<Quote> {
   if (result.ok) return write.after;
   if (result.failed.includes(0)) {
     const current = await getQuoteAt(write.after.dealId, write.after.id);
+    const allowed = write.from ?? (write.before ? [write.before.status] : []);
+    // Same status, other reminders: only a reminder was written meanwhile (the caller reads again).
+    if (current && write.before && allowed.includes(current.status))
+      throw new VersionConflictError('the quote changed in the meantime');
     throw new QuoteStateError(current?.status ?? write.before?.status ?? 'draft', write.action ?? 'changed');
   }
   if (write.deal && result.failed.includes(dealStart))
@@ -243,20 +274,63 @@ export async function getLink(tokenHash: string): Promise<{ quoteId: string; dea
   return out.Item ? { quoteId: String(out.Item.quoteId), dealId: String(out.Item.dealId) } : undefined;
 }
 
-/** Quotes still waiting for the customer whose validity ended before `today` (sparse index, no Scan). */
-export async function quotesPastValidity(
-  today: string,
+type SparsePage = { items: { dealId: string; quoteId: string }[]; next?: Record<string, unknown> };
+
+/** A page of quotes in a sparse index partition whose sort value is below `below`. */
+async function sparseQuotesBelow(
+  index: 'byExpiry' | 'byDue',
+  partition: string,
+  below: string,
   limit: number,
-): Promise<{ dealId: string; quoteId: string }[]> {
+  after?: Record<string, unknown>,
+): Promise<SparsePage> {
   const out = await db.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: 'byExpiry',
-      KeyConditionExpression: '#pk = :pk AND #sk < :today',
-      ExpressionAttributeNames: { '#pk': INDEXES.byExpiry.partition, '#sk': INDEXES.byExpiry.sort },
-      ExpressionAttributeValues: { ':pk': keys.expiryPartition(), ':today': today },
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk AND #sk < :below',
+      ExpressionAttributeNames: { '#pk': INDEXES[index].partition, '#sk': INDEXES[index].sort },
+      ExpressionAttributeValues: { ':pk': partition, ':below': below },
       Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
     }),
   );
-  return (out.Items ?? []).map((i) => ({ dealId: String(i.dealId), quoteId: String(i.id) }));
+  return {
+    items: (out.Items ?? []).map((i) => ({ dealId: String(i.dealId), quoteId: String(i.id) })),
+    ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+  };
+}
+
+/**
+ * Quotes still waiting for the customer whose validity ended before `now` (sorted by that instant;
+ * no Scan). `after` resumes after the previous page.
+ */
+export function quotesPastValidity(now: string, limit: number, after?: Record<string, unknown>) {
+  // Sort values are `<instant>#<id>`: one ending exactly at `now` is past.
+  return sparseQuotesBelow('byExpiry', keys.expiryPartition(), keys.dueSort(now, '\uffff'), limit, after);
+}
+
+/** Quotes whose next automatic reminder is due at `now` or earlier, soonest first (no Scan). */
+export function quotesToRemind(now: string, limit: number, after?: Record<string, unknown>) {
+  return sparseQuotesBelow('byDue', keys.reminderPartition(), keys.dueSort(now, '\uffff'), limit, after);
+}
+
+/**
+ * Notes a GET of a link (on the link's own item, not the quote's) and answers when the previous one
+ * was: a person coming back is told apart from a scanner's single fetch.
+ */
+export async function noteLinkOpened(tokenHash: string, at: string): Promise<string | undefined> {
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.link(tokenHash),
+      UpdateExpression: 'SET #opened = :at',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#opened': 'lastOpenedAt' },
+      ExpressionAttributeValues: { ':at': at },
+      ReturnValues: 'UPDATED_OLD',
+    }),
+  );
+  const previous = out.Attributes?.lastOpenedAt;
+  return typeof previous === 'string' ? previous : undefined;
 }

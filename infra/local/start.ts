@@ -482,7 +482,7 @@ async function main(): Promise<number> {
         `  ${notifyLine}`,
         '  aggregate  reads the table stream (report aggregates)',
         `  expire     every ${everyMs / 1000} s (quotes past their validity date)`,
-        `  deliver    every ${deliverEveryMs / 1000} s (emails being retried; dead letters: npm run replay)`,
+        `  deliver    every ${deliverEveryMs / 1000} s (reminders due, emails being retried; dead letters: npm run replay)`,
         ...(seedLine ? [`  ${seedLine}`] : []),
         '',
         'Tokens (12 h; more with `npm run -s token -- <user> [--manager]`):',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '#test/eventually';
 import { to, waitForEmails } from '#test/mail';
 import { launchBrowser } from './support/browser.ts';
 import { collectProblems, seriousAxeViolations } from './support/page-checks.ts';
@@ -323,5 +324,72 @@ describe('the quote page in a browser', () => {
     expect(signed.signature).toMatchObject({ name: 'Jeanne Dupont', method: 'typed' });
     expect(signed.signature.image).toBeUndefined();
     expect((await rep.ok('GET', `/deals/${deal.id}`)).status).toBe('won');
+  });
+
+  it('reports a view once the page is visible: the quote is viewed, with no CSP error', async () => {
+    const rep = await repClient(stack.baseUrl);
+    const { quote, url } = await sentQuote(rep, 'link');
+
+    const { page, problems } = await openPage(url);
+
+    const viewed = await eventually(async () => {
+      const current = await rep.ok('GET', `/quotes/${quote.id}`);
+      if (current.status !== 'viewed') throw new Error(`still ${current.status}`);
+      return current;
+    });
+    expect(viewed.viewedAt).toEqual(expect.any(String));
+    expect(await page.locator('body').getAttribute('data-view-report')).toMatch(/\/view$/);
+    expect(problems).toEqual([]);
+  });
+
+  it('asks for a one-time code and signs with it on a 390 px screen, without sideways scrolling', async () => {
+    // Arrange: a quote that requires a code.
+    const shot = screenshots('one-time-code');
+    const rep = await repClient(stack.baseUrl);
+    const { deal, email } = await dealWithLines(rep);
+    const created = await rep.ok('POST', `/deals/${deal.id}/quotes`, {}, 201);
+    const sent = await rep.ok<{ url: string }>('POST', `/quotes/${created.id}/send`, {
+      channel: 'link',
+      requireCode: true,
+    });
+    const { page, problems } = await openPage(sent.url, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      bypassCSP: true,
+    });
+    await shot(page, 'open');
+    const hint = await text(page, '#sign-code-hint');
+    expect(hint).toContain(`${email[0]}***@`);
+
+    // Act: ask for the code, type a wrong one, then the right one.
+    await page.getByRole('button', { name: 'Email me a code' }).click();
+    expect(await text(page, '[role=status]')).toContain('A 6-digit code was emailed to');
+    await shot(page, 'code-sent');
+    const [mail] = await waitForEmails((e) => to(email)(e) && /code/i.test(e.subject));
+    const code = /(\d{6})\s*$/.exec(mail?.subject ?? '')?.[1] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await page.getByLabel('Full name').fill('Jeanne Dupont');
+    await page.getByLabel('One-time code').fill(wrong);
+    await page.getByLabel('I agree to sign this quote electronically').check();
+    await page.locator('#sign-form > button[type=submit]').click();
+    expect(await text(page, '#sign-code-error')).toContain('This code is not right');
+    await shot(page, 'wrong-code');
+    const violations = (await seriousAxeViolations(page)).map((v) => v.id);
+    const width = await pageWidth(page);
+    await page.getByLabel('One-time code').fill(code);
+    await page.getByLabel('I agree to sign this quote electronically').check();
+    await page.locator('#sign-form > button[type=submit]').click();
+
+    // Assert
+    expect(await text(page, '[role=status]')).toContain('Thank you: your signature was recorded.');
+    expect(await text(page, 'main')).toContain('Email verified by one-time code sent to');
+    await shot(page, 'signed');
+    expect(violations).toEqual([]);
+    expect(width).toBeLessThanOrEqual(390);
+    const signed = await rep.ok('GET', `/quotes/${created.id}`);
+    expect(signed.signature.verification).toMatchObject({ method: 'email_code' });
+    // The wrong code's 422 page is expected; nothing else may fail (a CSP violation would show here).
+    expect(problems.filter((p) => !p.includes('422'))).toEqual([]);
   });
 });

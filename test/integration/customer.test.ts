@@ -22,6 +22,9 @@ describe('signing', () => {
     const { deal, quote, token, contact } = await sentQuote(owner);
     const page = await call('GET', `/q/${token}`);
     expect(page.status).toBe(200);
+    // The page reports that a person sees it.
+    const seen = await call('POST', `/q/${token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(seen.status).toBe(204);
 
     // Act
     const res = await call('POST', `/q/${token}/sign`, {

@@ -88,7 +88,7 @@ export async function call<T = any>(
     headers,
     ...(body !== undefined ? { body } : {}),
     ...(route.auth === 'rep' && user ? { claims: userClaims(user) } : {}),
-    userAgent: 'vitest',
+    userAgent: headers['user-agent'] ?? 'vitest',
     requestId: 'test',
   });
   const handler = handlers[route.fn];

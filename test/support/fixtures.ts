@@ -71,13 +71,15 @@ export async function sentQuote(
     contactName?: string;
     locale?: 'en' | 'fr';
     pipelineId?: string;
+    /** More fields of the send (reminders, requireCode). */
+    send?: Record<string, unknown>;
   } = {},
 ) {
   const { deal, contact } = await quotableDeal(owner, options);
   const quote = (await call('POST', `/deals/${deal.id}/quotes`, { user: owner, body: {} })).body;
   const sent = await call('POST', `/quotes/${quote.id}/send`, {
     user: owner,
-    body: { channel: options.channel ?? 'link' },
+    body: { channel: options.channel ?? 'link', ...options.send },
   });
   expect(sent.status).toBe(200);
   const token = String(sent.body.url).split('/q/')[1] ?? '';
