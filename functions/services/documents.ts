@@ -2,7 +2,7 @@ import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { userActor } from '#domain/events';
 import { reminderSettings, reminderState } from '#domain/reminders';
-import { hashToken, newToken, sealToken, sha256Hex } from '#domain/tokens';
+import { hashToken, newToken, sealToken } from '#domain/tokens';
 import { getTemplate } from '#render/templates';
 import type { QuoteSendInput } from '#schemas/quote-requests';
 import type { Quote } from '#schemas/quotes';

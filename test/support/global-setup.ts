@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBRecord } from 'aws-lambda';
 import type { TestProject } from 'vitest/node';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureConsoleBuilt } from '#infra/console-assets';
