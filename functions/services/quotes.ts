@@ -99,8 +99,8 @@ export async function createQuote(dealId: string, input: QuoteCreateInput, user:
     { id: clock.newId(), number, version: 1, now: clock.now },
   );
   const event = newEvent(deal.id, 'quote.created', quoteCreatedData(quote), userActor(user), clock);
-  await saveQuote({ before: undefined, after: quote, events: [event] });
-  return quote;
+  // The stored quote: saving links its first event onto the hash chain (chainHead).
+  return saveQuote({ before: undefined, after: quote, events: [event] });
 }
 
 /** What `quote.created` records of a new quote (or a new version). */

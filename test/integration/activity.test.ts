@@ -47,10 +47,10 @@ describe('GET /activity', () => {
       const b = await sentQuote(bob);
 
       // Act
-      await call('GET', `/q/${a.token}`);
-      await call('GET', `/q/${a.token}`);
+      await call('POST', `/q/${a.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
+      await call('POST', `/q/${a.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
       await call('POST', `/q/${a.token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
-      await call('GET', `/q/${b.token}`);
+      await call('POST', `/q/${b.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
       await call('POST', `/q/${b.token}/changes`, { body: { message: 'Two licences, not three' } });
 
       // Assert: the first view only (not the second), then the signature, newest first.
@@ -121,7 +121,7 @@ describe('GET /activity', () => {
       const b = await sentQuote(bob);
 
       // Act
-      await call('GET', `/q/${a.token}`);
+      await call('POST', `/q/${a.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
       await call('POST', `/q/${b.token}/decline`, { body: { reason: 'timing' } });
 
       // Assert: the managers' feed holds both (other tests write to it too: read it all).
@@ -142,7 +142,7 @@ describe('GET /activity', () => {
       // Arrange
       const owner = rep('reader');
       const first = await sentQuote(owner);
-      await call('GET', `/q/${first.token}`);
+      await call('POST', `/q/${first.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
       await call('POST', `/q/${first.token}/decline`, { body: { reason: 'price' } });
       const before = await eventually(async () => {
         const page = await feed(owner);
@@ -169,7 +169,7 @@ describe('GET /activity', () => {
 
       // A new event is unread again; the ones read stay read.
       const second = await sentQuote(owner);
-      await call('GET', `/q/${second.token}`);
+      await call('POST', `/q/${second.token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
       const later = await eventually(async () => {
         const page = await feed(owner);
         expect(page.items).toHaveLength(3);

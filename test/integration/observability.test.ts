@@ -17,7 +17,7 @@ describe('observability', () => {
     const { token } = await sentQuote(owner);
 
     // Act
-    await call('GET', `/q/${token}`);
+    await call('POST', `/q/${token}/view`, { headers: { 'sec-fetch-site': 'same-origin' } }); // the page reports a person seeing it
     const signed = await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne', consent: true } });
     const again = await call('POST', `/q/${token}/decline`, { body: { reason: 'price' } });
 

@@ -47,7 +47,8 @@ describe('GET /verify/{sha256}', () => {
       kind: 'signed_copy',
       number: quote.number,
       signedBy: { name: 'Jeanne Dupont', at: signed?.signedAt },
-      chain: { valid: true, length: 3 },
+      // created, sent, viewed (downloading the PDF counts as the customer's view), signed
+      chain: { valid: true, length: 4 },
     });
     expect(forCopy.body.sealSubject).toContain('CN=');
     expect(forChanged.status).toBe(200);
