@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { ValidationError } from './errors.ts';
 
@@ -50,14 +51,27 @@ function crc32(bytes: Buffer): number {
  * correct CRC, IHDR first, at least one IDAT, IEND last with nothing after it, no animation.
  * Returns the header's dimensions.
  */
-function checkStructure(bytes: Buffer): { width: number; height: number } {
+interface PngHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  interlaced: boolean;
+  /** The IDAT chunks' data, in order: the compressed scanlines. */
+  idat: Buffer[];
+}
+
+function checkStructure(bytes: Buffer): PngHeader {
   if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
     throw new SignatureImageError('the signature is not a PNG image');
   }
   let offset = 8;
   let width = 0;
   let height = 0;
-  let idat = false;
+  let bitDepth = 0;
+  let colorType = 0;
+  let interlaced = false;
+  const idat: Buffer[] = [];
   for (let index = 0; ; index++) {
     if (offset + 12 > bytes.length) throw new SignatureImageError('the signature image is truncated');
     const length = bytes.readUInt32BE(offset);
@@ -71,17 +85,63 @@ function checkStructure(bytes: Buffer): { width: number; height: number } {
       if (type !== 'IHDR' || length !== 13) throw new SignatureImageError('the signature is not a PNG image');
       width = bytes.readUInt32BE(offset + 8);
       height = bytes.readUInt32BE(offset + 12);
+      bitDepth = bytes.readUInt8(offset + 16);
+      colorType = bytes.readUInt8(offset + 17);
+      interlaced = bytes.readUInt8(offset + 20) === 1;
       checkDimensions(width, height);
     }
     if (ANIMATION_CHUNKS.has(type))
       throw new SignatureImageError('the signature must not be an animated PNG');
-    if (type === 'IDAT') idat = true;
+    if (type === 'IDAT') idat.push(bytes.subarray(offset + 8, offset + 8 + length));
     offset = end;
     if (type === 'IEND') break;
   }
-  if (!idat) throw new SignatureImageError('the signature image has no pixel data');
+  if (idat.length === 0) throw new SignatureImageError('the signature image has no pixel data');
   if (offset !== bytes.length) throw new SignatureImageError('the signature image has data after its end');
-  return { width, height };
+  return { width, height, bitDepth, colorType, interlaced, idat };
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7's passes: first column and row, column and row steps. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** How many bytes the scanlines of this header inflate to (each row: a filter byte, then pixels). */
+function scanlineBytes(header: PngHeader): number {
+  const bits = (CHANNELS[header.colorType] ?? 4) * header.bitDepth;
+  const rows = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bits) / 8)) : 0);
+  if (!header.interlaced) return rows(header.width, header.height);
+  return ADAM7.reduce(
+    (sum, [x, y, dx, dy]) =>
+      sum + rows(Math.ceil((header.width - x) / dx), Math.ceil((header.height - y) / dy)),
+    0,
+  );
+}
+
+/**
+ * Inflates the pixel data and checks it holds every scanline the header promises: a decoder may
+ * otherwise hand back a buffer whose missing rows are whatever the memory held.
+ */
+function checkPixelData(header: PngHeader): void {
+  const expected = scanlineBytes(header);
+  let inflated: Buffer;
+  try {
+    inflated = inflateSync(Buffer.concat(header.idat), { maxOutputLength: expected + 1 });
+  } catch (error) {
+    throw new SignatureImageError(
+      `the signature image could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (inflated.length < expected) {
+    throw new SignatureImageError('the signature image could not be decoded: its pixel data is incomplete');
+  }
 }
 
 function checkDimensions(width: number, height: number): void {
@@ -127,7 +187,9 @@ function inkPixels(image: SignaturePixels): number {
 export function decodeSignature(dataUrl: string): SignaturePixels {
   if (!dataUrl.startsWith(PREFIX)) throw new SignatureImageError('the signature must be a PNG data URL');
   const bytes = Buffer.from(dataUrl.slice(PREFIX.length), 'base64');
-  const { width, height } = checkStructure(bytes);
+  const header = checkStructure(bytes);
+  const { width, height } = header;
+  checkPixelData(header);
   let png: PNG;
   try {
     png = PNG.sync.read(bytes, { checkCRC: true });
