@@ -359,6 +359,14 @@ describe("replay from the cloud's dead-letter queue", () => {
     };
   }
 
+  /** The table's stream on DynamoDB Local, as the replay reads it in the cloud. */
+  const localStreams = () =>
+    new DynamoDBStreamsClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
   /** The message Lambda sends to an on-failure queue: the batch's pointers, without its records. */
   function asQueueMessage(letter: DeadLetter): string {
     const { records: _records, ...pointer } = letter;
@@ -384,11 +392,7 @@ describe("replay from the cloud's dead-letter queue", () => {
     const letters = store.list().map((l) => l.letter);
     expect(letters.flatMap((l) => l.records.map(pkOf)).sort()).toEqual([`${p}a`, `${p}b`]);
     const queue = memoryQueue([...letters.map(asQueueMessage), '{"not":"a letter"}']);
-    const streams = new DynamoDBStreamsClient({
-      endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const streams = localStreams();
 
     // Act
     const replayed: DynamoDBRecord[] = [];
@@ -428,11 +432,7 @@ describe("replay from the cloud's dead-letter queue", () => {
     });
     await poller.drain();
     const queue = memoryQueue(store.list().map((l) => asQueueMessage(l.letter)));
-    const streams = new DynamoDBStreamsClient({
-      endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const streams = localStreams();
 
     const result = await replayDeadLetters(
       queueDeadLetters({ queue, streams }),
