@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Font, create as parseFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import { encode as encodeQr } from 'uqr';
@@ -8,6 +7,7 @@ import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
+import { TrueTypeFont } from './truetype.ts';
 import type { Paragraph, QuoteView } from './view.ts';
 
 /** What the signed copy's last page certifies. Times are ISO timestamps. */
@@ -104,25 +104,26 @@ const ACTOR_LABELS: Record<EventActor['type'], LabelKey> = {
 };
 
 /**
- * Parsing DejaVu's tables (metrics, cmap, kerning, glyph index) is most of the cost of a render when
- * done per document, so each file is parsed once per process and the parsed font is shared. Sharing
- * is safe: a render lays out and embeds synchronously, and pdfkit keeps its per-document state
- * (subset, layout cache) in its own wrapper, not in the font.
+ * Each font file is read once per process by our TrueType reader (truetype.ts: metrics, cmap, pair
+ * kerning, subsetting; no fontkit) and the reader is shared: it keeps only caches of what it read.
+ * Sharing is safe: a render lays out and embeds synchronously, and pdfkit keeps its per-document
+ * state (subset, layout cache) in its own wrapper, not in the font.
  */
+type Font = TrueTypeFont;
 const parsedFonts = new Map<string, Font>();
 function fontFile(path: string): Font {
   let font = parsedFonts.get(path);
   if (font === undefined) {
-    font = parseFont(readFileSync(path));
+    font = new TrueTypeFont(readFileSync(path));
     parsedFonts.set(path, font);
   }
   return font;
 }
 
 /**
- * Shaped words (fontkit glyph runs, already scaled by pdfkit) per parsed font, shared by every
- * render of the process. pdfkit caches them per document only, so each render re-shaped every word
- * through the font's GSUB/GPOS tables: most of a warm render's time. A run depends on the font and
+ * Laid-out words (glyph runs, already scaled by pdfkit) per parsed font, shared by every
+ * render of the process. pdfkit caches them per document only, so each render would lay out every
+ * word again. A run depends on the font and
  * the word alone, and pdfkit never modifies one (word spacing copies it), so the bytes are the same.
  * Emptied now and then so that a long-lived process does not keep every word it ever printed.
  */
@@ -146,7 +147,10 @@ function shareShapedWords(doc: PDFKit.PDFDocument): void {
   if (current.layoutCache !== shared) current.layoutCache = shared;
 }
 
-/** pdfkit takes a parsed fontkit font wherever it takes a font; @types/pdfkit only lists paths and bytes. */
+/**
+ * pdfkit takes a parsed font (anything with fontkit's `layout`) wherever it takes a font; @types/pdfkit
+ * only lists paths and bytes.
+ */
 function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
   return font as unknown as PDFKit.Mixins.PDFFontSource;
 }

@@ -77,7 +77,8 @@ export const HOUSE_ESBUILD = {
   target: 'node22',
   /** Packages replaced by a stub (see each stub for why). */
   alias: {
-    brotli: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'brotli'),
+    // pdfkit's font engine: our PDFs pass fonts parsed by functions/render/truetype.ts instead.
+    fontkit: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'fontkit'),
     '@aws-sdk/credential-provider-node': join(
       PROJECT_ROOT,
       'infra',
