@@ -131,9 +131,17 @@ const shapedWords = new Map<Font, Record<string, unknown>>();
 const RENDERS_PER_SHAPE_CACHE = 500;
 let rendersSinceShapeReset = 0;
 
+/**
+ * Widths of whole strings (in pdfkit's 1000-unit space) per parsed font, shared by every render like
+ * the words above: the layout measures each cell's text and words several times (wrapping, shrinking,
+ * right alignment), and pdfkit would split and sum the string's words each time.
+ */
+const stringWidths = new Map<Font, Map<string, number>>();
+
 interface PdfkitEmbeddedFont {
   font?: Font;
   layoutCache?: Record<string, unknown>;
+  layout?(text: string, features: undefined, onlyWidth: true): { advanceWidth: number };
 }
 
 function shareShapedWords(doc: PDFKit.PDFDocument): void {
@@ -283,9 +291,24 @@ class Layout {
     shareShapedWords(this.doc);
   }
 
+  /** pdfkit's `widthOfString`, computed as pdfkit does (so the bytes are the same), from a shared cache. */
   measure(text: string, font: FontKey, size: number, characterSpacing = 0): number {
     this.use(font, size);
-    return this.doc.widthOfString(text, { characterSpacing });
+    const current = (this.doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
+    if (current?.font === undefined || current.layout === undefined) {
+      return this.doc.widthOfString(text, { characterSpacing });
+    }
+    let widths = stringWidths.get(current.font);
+    if (widths === undefined) {
+      widths = new Map();
+      stringWidths.set(current.font, widths);
+    }
+    let width = widths.get(text);
+    if (width === undefined) {
+      width = current.layout(text, undefined, true).advanceWidth;
+      widths.set(text, width);
+    }
+    return ((width * (size / 1000) + characterSpacing * (text.length - 1)) * 100) / 100;
   }
 
   /**
@@ -1168,6 +1191,7 @@ export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions 
   const { certificate } = options;
   if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
     shapedWords.clear();
+    stringWidths.clear();
     rendersSinceShapeReset = 1;
   }
   const layout = new Layout(view, {

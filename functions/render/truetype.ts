@@ -106,8 +106,6 @@ export class TrueTypeFont {
   private readonly glyphCache = new Map<number, Glyph>();
   private readonly kerningByScript = new Map<string, PairKerning | null>();
   private cmapLookup?: (codePoint: number) => number;
-  private metrics?: { count: number; advances: Uint16Array; bearings: Int16Array };
-  private locations?: Uint32Array;
   private cached: Record<string, unknown> = {};
 
   constructor(readonly data: Uint8Array) {
@@ -289,29 +287,17 @@ export class TrueTypeFont {
     });
   }
 
-  private horizontalMetrics(): { count: number; advances: Uint16Array; bearings: Int16Array } {
-    if (this.metrics === undefined) {
-      const at = this.require('hmtx').offset;
-      const count = Math.max(1, this.hhea.numberOfMetrics);
-      const total = this.numGlyphs;
-      const advances = new Uint16Array(total);
-      const bearings = new Int16Array(total);
-      for (let i = 0; i < total; i += 1) {
-        if (i < count) {
-          advances[i] = this.u16(at + i * 4);
-          bearings[i] = this.i16(at + i * 4 + 2);
-        } else {
-          advances[i] = advances[count - 1] ?? 0;
-          bearings[i] = this.i16(at + count * 4 + (i - count) * 2);
-        }
-      }
-      this.metrics = { count, advances, bearings };
-    }
-    return this.metrics;
+  /** Read in place, per glyph: copying the whole table costs more than the few glyphs a PDF uses. */
+  horizontalMetricsOf(id: number): { advance: number; bearing: number } {
+    if (id < 0 || id >= this.numGlyphs) return { advance: 0, bearing: 0 };
+    const at = this.require('hmtx').offset;
+    const count = Math.max(1, this.hhea.numberOfMetrics);
+    if (id < count) return { advance: this.u16(at + id * 4), bearing: this.i16(at + id * 4 + 2) };
+    return { advance: this.u16(at + (count - 1) * 4), bearing: this.i16(at + count * 4 + (id - count) * 2) };
   }
 
   advanceWidthOf(id: number): number {
-    return this.horizontalMetrics().advances[id] ?? 0;
+    return this.horizontalMetricsOf(id).advance;
   }
 
   /** A glyph by id, as pdfkit asks for .notdef's width. */
@@ -658,25 +644,14 @@ export class TrueTypeFont {
 
   // ---- Glyph data ------------------------------------------------------------------------------
 
-  private glyphLocations(): Uint32Array {
-    if (this.locations === undefined) {
-      const at = this.require('loca').offset;
-      const count = this.numGlyphs + 1;
-      const locations = new Uint32Array(count);
-      const long = this.head.indexToLocFormat === 1;
-      for (let i = 0; i < count; i += 1)
-        locations[i] = long ? this.u32(at + i * 4) : this.u16(at + i * 2) * 2;
-      this.locations = locations;
-    }
-    return this.locations;
-  }
-
   /** The raw glyf record of a glyph (empty for a glyph without outline). */
   glyphData(id: number): Uint8Array {
-    const locations = this.glyphLocations();
+    if (id < 0 || id >= this.numGlyphs) return this.data.subarray(0, 0);
+    const loca = this.require('loca').offset;
     const glyf = this.require('glyf').offset;
-    const start = locations[id] ?? 0;
-    const end = locations[id + 1] ?? start;
+    const long = this.head.indexToLocFormat === 1;
+    const start = long ? this.u32(loca + id * 4) : this.u16(loca + id * 2) * 2;
+    const end = long ? this.u32(loca + id * 4 + 4) : this.u16(loca + id * 2 + 2) * 2;
     return this.data.subarray(glyf + start, glyf + Math.max(start, end));
   }
 
@@ -701,11 +676,6 @@ export class TrueTypeFont {
 
   createSubset(): TrueTypeSubset {
     return new TrueTypeSubset(this);
-  }
-
-  horizontalMetricsOf(id: number): { advance: number; bearing: number } {
-    const metrics = this.horizontalMetrics();
-    return { advance: metrics.advances[id] ?? 0, bearing: metrics.bearings[id] ?? 0 };
   }
 }
 

@@ -79,6 +79,10 @@ export const HOUSE_ESBUILD = {
   alias: {
     // pdfkit's font engine: our PDFs pass fonts parsed by functions/render/truetype.ts instead.
     fontkit: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'fontkit'),
+    // pdfkit's line wrapping, unused: our layout breaks lines itself (lineBreak: false).
+    linebreak: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'linebreak'),
+    // pdfkit's PDF encryption, unused (exactly this path: @libpdf/core's `aes.js` import stays real).
+    '@noble/ciphers/aes': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'noble-aes'),
     '@aws-sdk/credential-provider-node': join(
       PROJECT_ROOT,
       'infra',
