@@ -217,6 +217,11 @@ class Layout {
   readonly width: number;
   y: number;
   private readonly fontNames: Record<FontKey, string>;
+  /**
+   * The text colour last set on a page. Shapes and images set theirs between save and restore, so
+   * on the same page the colour is still in force and is not written again before the next text.
+   */
+  private textFill?: { color: string; page: PDFKit.PDFPage };
 
   constructor(
     readonly view: QuoteView,
@@ -368,7 +373,12 @@ class Layout {
     }
     const left = options.align === 'right' ? x - width : options.align === 'center' ? x - width / 2 : x;
     this.use(run.font, size);
-    this.doc.fillColor(run.color).text(run.text, left, y, { lineBreak: false, characterSpacing: spacing });
+    const page = this.doc.page;
+    if (this.textFill?.color !== run.color || this.textFill.page !== page) {
+      this.doc.fillColor(run.color);
+      this.textFill = { color: run.color, page };
+    }
+    this.doc.text(run.text, left, y, { lineBreak: false, characterSpacing: spacing });
   }
 
   rule(y: number, color: string, thickness: number, from = this.left, to = this.right): void {
