@@ -854,16 +854,21 @@ function writeFont(tables: Map<string, Uint8Array>): Uint8Array {
   view.setUint16(10, count * 16 - power * 16);
   let offset = 12 + count * 16;
   let headOffset = -1;
+  // Tables start 4-aligned and are padded with zeros: the file's sum is the directory's plus theirs.
+  let fileSum = 0;
   entries.forEach(([tag, bytes], i) => {
     const record = 12 + i * 16;
     for (let j = 0; j < 4; j += 1) view.setUint8(record + j, tag.charCodeAt(j));
-    view.setUint32(record + 4, checksum(bytes));
+    const sum = checksum(bytes);
+    fileSum = (fileSum + sum) >>> 0;
+    view.setUint32(record + 4, sum);
     view.setUint32(record + 8, offset);
     view.setUint32(record + 12, bytes.length);
     out.set(bytes, offset);
     if (tag === 'head') headOffset = offset;
     offset += align4(bytes.length);
   });
-  if (headOffset >= 0) view.setUint32(headOffset + 8, (0xb1b0afba - checksum(out)) >>> 0);
+  fileSum = (fileSum + checksum(out.subarray(0, 12 + count * 16))) >>> 0;
+  if (headOffset >= 0) view.setUint32(headOffset + 8, (0xb1b0afba - fileSum) >>> 0);
   return out;
 }
