@@ -19,9 +19,11 @@
  * view over the same DynamoDB Local (5 processes, 3 with `--quick`; import and request timed apart).
  * The report prints it next to the warm first view.
  */
+
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { bundledTemplatesDir, entryOf } from '#infra/constructs/function';
 import { gatewayEvent } from '#infra/local/gateway-event';
@@ -170,6 +172,10 @@ export async function pagesBench(stack: BenchStack, options: BenchOptions): Prom
   const warm = all.slice(quoteCount, quoteCount + WARMUP_QUOTES);
   console.log(`pages: the first GET /q/{token} of ${coldCount} fresh processes (bundled pages)...`);
   const cold = await coldViews(all.slice(quoteCount + WARMUP_QUOTES));
+  // The fresh processes ran synchronously, so this process's event loop (the server's too) stood
+  // still for seconds: the server's keep-alive timers are now overdue. Let them close the idle
+  // sockets before the next request, or fetch would reuse a socket the server is closing.
+  await sleep(1_000);
   console.log(
     `pages: cold first view p50 ${cold.totalMsP50} ms (import ${cold.importMsP50} ms + request ${cold.requestMsP50} ms)`,
   );

@@ -84,6 +84,8 @@ function configureEnvironment(
   });
   // Handlers log every warning of a 4xx; the bench measures the handlers, not the console.
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  // As under `npm start`: metrics go to CloudWatch in the cloud, not to the bench's output.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 }
 
 /** `console`: also serve the built console under /app/ with the local sign-in, as `npm start` does. */
