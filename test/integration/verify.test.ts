@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getQuote } from '#store/quotes';
 import { call } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
+import { rep, sealedQuote, sentQuote } from '#test/fixtures';
 import { flipByte } from '#test/pdf-tools';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -26,8 +25,8 @@ describe('GET /verify/{sha256}', () => {
     const { quote, token } = await sentQuote(owner);
     const original = bytesOf((await call('GET', `/q/${token}/pdf`)).text);
     await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
+    const signed = await sealedQuote(quote.id);
     const copy = bytesOf((await call('GET', `/q/${token}/pdf`)).text);
-    const signed = await getQuote(quote.id);
 
     const forOriginal = await call('GET', `/verify/${sha256(original)}`, { headers: asJson });
     const forCopy = await call('GET', `/verify/${sha256(copy)}`, { headers: asJson });
@@ -106,7 +105,7 @@ describe('GET /quotes/{id}/evidence', () => {
     const owner = rep();
     const { quote, token } = await sentQuote(owner);
     await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
-    const signed = await getQuote(quote.id);
+    const signed = await sealedQuote(quote.id);
 
     const response = await call('GET', `/quotes/${quote.id}/evidence`, { user: owner });
 
