@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '#config/logger';
 import { ConflictError, GoneError } from '#domain/errors';
 import { isSignedCopyPending } from '#domain/quotes';
 import { defineOperation } from '#http/operation';
@@ -14,12 +15,25 @@ import { documentContracts as c } from './contracts.ts';
 
 /** Seconds a client should wait before asking again for a signed copy being sealed. */
 const SEAL_RETRY_AFTER = 5;
+const STUCK_AFTER_MS = 10 * 60 * 1000;
 
 /**
  * A signed quote whose sealed copy the outbox has not recorded yet (a few seconds after signing):
  * 503 with Retry-After, a short page in the quote's language for a browser, the error shape for JSON.
  */
 function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
+  // notify seals within seconds; a copy still missing long after says the outbox is stuck (its
+  // dead letters) or the quote was signed before copies were sealed (the document migration).
+  const waited = Date.now() - Date.parse(quote.signedAt ?? quote.updatedAt);
+  if (waited > STUCK_AFTER_MS) {
+    logger.warn(
+      'signed copy still not sealed: check the notify dead letters, or run the document migration',
+      {
+        quoteId: quote.id,
+        signedAt: quote.signedAt,
+      },
+    );
+  }
   const headers = { ...PUBLIC_HEADERS, 'retry-after': String(SEAL_RETRY_AFTER) };
   if (!wantsHtml(event) || (event.headers?.accept ?? '').includes('application/json')) {
     return json(
