@@ -52,7 +52,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     linkKey: true,
   },
   pages: {
-    // Signing builds and seals the signed copy (PDF work, a KMS signature): the sealing function.
+    // Signing writes the signature; the sealed copy is built by notify (no PDF or seal code here).
     description: 'Closer public quote pages and customer actions',
     memorySize: 1024,
     timeout: Duration.seconds(20),
@@ -92,7 +92,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     linkKey: false,
   },
   notify: {
-    // Renders the quote and signed-copy PDFs it attaches: as CPU-bound as documents.
+    // Seals the signed copy (PDF work, a KMS signature) on quote.signed and attaches the stored PDFs.
     description: 'Closer outbox consumer: sends the emails and webhooks of new events',
     memorySize: 1024,
     timeout: Duration.seconds(60),
@@ -109,7 +109,7 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
     linkKey: false,
   },
   deliver: {
-    // Retries email deliveries (renders the PDFs it attaches, like notify). Its runs stop taking new
+    // Retries email deliveries (seals a signed copy still missing, like notify). Its runs stop taking new
     // work after 45 s, within the timeout.
     description: 'Closer scheduled job: delivers the emails and webhooks that are due (retries)',
     memorySize: 1024,
@@ -293,17 +293,19 @@ export class CloserStack extends Stack {
     // The signer's one-time code is emailed by pages at once (the customer waits for it).
     this.mailer(this.functionNamed('pages'));
 
+    const sealers: CloserFunction[] = [];
     for (const name of backgroundFunctions) {
       const fn = this.addFunction(name);
       if (name === 'notify') {
         this.wireNotify(fn);
-        this.wireMailDocuments(fn);
+        sealers.push(fn);
       } else if (name === 'aggregate') this.wireAggregate(fn);
       else if (name === 'deliver') {
         this.wireDeliver(fn);
-        this.wireMailDocuments(fn);
+        sealers.push(fn);
       } else this.wireExpire(fn);
     }
+    this.wireSeal(sealers);
 
     this.console.deploy({
       auth: {
@@ -380,32 +382,44 @@ export class CloserStack extends Stack {
   }
 
   /**
-   * Stored documents and the seal. `documents` stores each PDF at sending and serves them; `pages`
-   * (signing) reads the sent PDF, seals the signed copy and stores it: it alone may use the seal
-   * key, and the key's policy names its role. `notify` and `deliver` read the PDFs they attach. Nothing may
-   * delete an object; `verify` touches no object at all (it answers from the table).
+   * Stored documents. `documents` stores each PDF at sending and serves them; nothing may delete an
+   * object; `verify` touches no object at all (it answers from the table), nor does `pages` (signing
+   * writes the signature; the sealed copy is built by the outbox: `wireSeal`).
    */
   private wireEvidence(): void {
-    const sealer = this.functionNamed('pages');
     this.grantDocuments(this.functionNamed('documents'), 'RW');
-    this.grantDocuments(sealer, 'RW');
-    sealer.addEnvironment('SEAL_KMS_KEY_ID', this.sealKey.keyArn);
-    if (this.settings.sealTimestampUrl)
-      sealer.addEnvironment('SEAL_TIMESTAMP_URL', this.settings.sealTimestampUrl);
-    if (this.settings.sealCertificateSecretArn) {
-      sealer.addEnvironment('SEAL_CERTIFICATE_SECRET_ARN', this.settings.sealCertificateSecretArn);
-      Secret.fromSecretCompleteArn(this, 'SealCertificate', this.settings.sealCertificateSecretArn).grantRead(
-        sealer,
-      );
-    }
-    const role = sealer.role;
-    if (!role) throw new Error('the sealing function has no role');
+  }
+
+  /**
+   * The seal. `notify` builds the sealed signed copy when it reads quote.signed, and `deliver` when it
+   * retries a signed-copy email whose copy is still missing: both read the sent PDF, store the copy
+   * and its certificate chain (and attach the PDFs to their emails), and they alone may use the seal
+   * key, whose policy names their roles.
+   */
+  private wireSeal(sealers: CloserFunction[]): void {
     const sealActions = ['kms:Sign', 'kms:GetPublicKey'];
-    sealer.addToRolePolicy(new PolicyStatement({ actions: sealActions, resources: [this.sealKey.keyArn] }));
+    const roles = sealers.map((fn) => {
+      if (!fn.role) throw new Error('a sealing function has no role');
+      return fn.role;
+    });
+    const certificate = this.settings.sealCertificateSecretArn
+      ? Secret.fromSecretCompleteArn(this, 'SealCertificate', this.settings.sealCertificateSecretArn)
+      : undefined;
+    for (const sealer of sealers) {
+      this.grantDocuments(sealer, 'RW');
+      sealer.addEnvironment('SEAL_KMS_KEY_ID', this.sealKey.keyArn);
+      if (this.settings.sealTimestampUrl)
+        sealer.addEnvironment('SEAL_TIMESTAMP_URL', this.settings.sealTimestampUrl);
+      if (certificate && this.settings.sealCertificateSecretArn) {
+        sealer.addEnvironment('SEAL_CERTIFICATE_SECRET_ARN', this.settings.sealCertificateSecretArn);
+        certificate.grantRead(sealer);
+      }
+      sealer.addToRolePolicy(new PolicyStatement({ actions: sealActions, resources: [this.sealKey.keyArn] }));
+    }
     this.sealKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'SealingFunctionOnly',
-        principals: [role],
+        principals: roles,
         actions: sealActions,
         resources: ['*'],
       }),
@@ -432,11 +446,6 @@ export class CloserStack extends Stack {
           'Documents are named by their SHA-256, unknown until written: the documents/ prefix is the narrowest resource, with GetObject (and PutObject for writers) only.',
       });
     }
-  }
-
-  /** notify and deliver attach the stored PDFs to their emails: read only. */
-  private wireMailDocuments(fn: CloserFunction): void {
-    this.grantDocuments(fn, 'RO');
   }
 
   /** The dead-letter destination of a stream mapping: encrypted, SSL only, two weeks to replay. */

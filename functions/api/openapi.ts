@@ -31,6 +31,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Invalid input: details lists each problem',
   429: 'Too soon: details.retryAfterSeconds says when to try again',
   500: 'Internal error',
+  503: 'Not ready yet (a signed copy being sealed): retry after the Retry-After header’s seconds',
 };
 
 function idOf(schema: z.ZodMiniType): string | undefined {

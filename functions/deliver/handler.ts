@@ -7,6 +7,8 @@ import { runDueWork, workBacklog } from '#services/work';
 // Registers the kinds of work this job runs (email and webhook deliveries, checks of unconfirmed
 // link opens).
 import '#services/notify';
+// The documents its emails attach (a retried signed-copy email seals the copy when still missing).
+import '#services/email-documents';
 import '#services/views';
 import '#services/webhooks';
 

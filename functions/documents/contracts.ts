@@ -40,6 +40,7 @@ export const documentContracts = {
     auth: 'public',
     params: TokenParams,
     response: { mediaType: 'application/pdf', description: 'the quote PDF' },
-    errors: [404, 410],
+    // 503 with Retry-After (HTML page or JSON): signed, the sealed copy not built yet.
+    errors: [404, 410, 503],
   },
 } as const satisfies Record<string, Contract>;

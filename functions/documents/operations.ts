@@ -1,12 +1,53 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '#config/logger';
 import { ConflictError, GoneError } from '#domain/errors';
+import { isSignedCopyPending } from '#domain/quotes';
 import { defineOperation } from '#http/operation';
-import { binary, json } from '#http/response';
+import { binary, errorBody, html, json } from '#http/response';
+import { renderSignedCopyPendingPage } from '#render/page';
+import type { Quote } from '#schemas/quotes';
 import { recordView, resolveToken } from '#services/customer';
 import { quotePdf, sendQuote } from '#services/documents';
 import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
-import { PUBLIC_HEADERS, visitorOf } from '../pages/security.ts';
+import { contentSecurityPolicy, newNonce, PUBLIC_HEADERS, visitorOf, wantsHtml } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
+
+/** Seconds a client should wait before asking again for a signed copy being sealed. */
+const SEAL_RETRY_AFTER = 5;
+const STUCK_AFTER_MS = 10 * 60 * 1000;
+
+/**
+ * A signed quote whose sealed copy the outbox has not recorded yet (a few seconds after signing):
+ * 503 with Retry-After, a short page in the quote's language for a browser, the error shape for JSON.
+ */
+function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
+  // notify seals within seconds; a copy still missing long after says the outbox is stuck (its
+  // dead letters) or the quote was signed before copies were sealed (the document migration).
+  const waited = Date.now() - Date.parse(quote.signedAt ?? quote.updatedAt);
+  if (waited > STUCK_AFTER_MS) {
+    logger.warn(
+      'signed copy still not sealed: check the notify dead letters, or run the document migration',
+      {
+        quoteId: quote.id,
+        signedAt: quote.signedAt,
+      },
+    );
+  }
+  const headers = { ...PUBLIC_HEADERS, 'retry-after': String(SEAL_RETRY_AFTER) };
+  if (!wantsHtml(event) || (event.headers?.accept ?? '').includes('application/json')) {
+    return json(
+      503,
+      errorBody('signed_copy_pending', 'the signed copy is being prepared: retry in a few seconds'),
+      headers,
+    );
+  }
+  const nonce = newNonce();
+  return html(503, renderSignedCopyPendingPage({ locale: quote.locale, nonce }), {
+    ...headers,
+    'content-security-policy': contentSecurityPolicy(nonce),
+  });
+}
 
 export const documentOperations = {
   getQuotePdf: defineOperation(c.getQuotePdf, async ({ params, user }) => {
@@ -27,6 +68,7 @@ export const documentOperations = {
         `this quote was ${quote.status === 'superseded' ? 'replaced by a newer version' : 'withdrawn'}`,
       );
     }
+    if (isSignedCopyPending(quote)) return signedCopyPending(quote, event);
     const { bytes: pdf, signed } = await customerPdf(quote);
     return binary(200, pdf, 'application/pdf', {
       'content-disposition': `attachment; filename="${signed ? signedFileName(quote) : pdfFileName(quote)}"`,

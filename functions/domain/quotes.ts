@@ -256,3 +256,11 @@ export function dealMoveAfter(
     move: { stageId: target.id, ...(target.kind === 'lost' && lossReason ? { lossReason } : {}) },
   };
 }
+
+/**
+ * Signed, and its sealed signed copy not recorded yet: the outbox builds it a few seconds after the
+ * signature (services/notify.ts). Meanwhile the page offers no download and the PDF link answers 503.
+ */
+export function isSignedCopyPending(quote: Pick<Quote, 'status' | 'signedCopyHash'>): boolean {
+  return quote.status === 'signed' && !quote.signedCopyHash;
+}

@@ -7,6 +7,8 @@ import { isEmailEvent, isFeedEvent, isNotifyRecord } from '#contracts/streams';
 import type { DealEvent } from '#schemas/deals';
 import { recordActivity } from '#services/activity';
 import { processOutboxEvent } from '#services/notify';
+// The documents its emails attach; it seals the signed copy when it reads quote.signed.
+import '#services/email-documents';
 import { processWebhookEvent } from '#services/webhooks';
 
 /** Webhook deliveries are tried at once during the first 20 s of an invocation; later ones wait for `deliver`. */

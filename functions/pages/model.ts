@@ -1,5 +1,5 @@
 import { maskEmail } from '#domain/codes';
-import { effectiveStatus } from '#domain/quotes';
+import { effectiveStatus, isSignedCopyPending } from '#domain/quotes';
 import type { ActionName, FieldError, PageState, QuotePageModel } from '#render/page-model';
 import type { Deal } from '#schemas/deals';
 import type { DeclineReason } from '#schemas/public';
@@ -38,6 +38,7 @@ export async function pageModel(
       : {}),
     ...(quote.documentHash ? { documentHash: quote.documentHash } : {}),
     pdfUrl: `${basePath}/pdf`,
+    ...(isSignedCopyPending(quote) ? { signedCopyPending: true } : {}),
     ...(quote.signature
       ? {
           signature: {

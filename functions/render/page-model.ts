@@ -39,6 +39,8 @@ export interface QuotePageModel {
   documentHash?: string;
   /** Where the PDF downloads: the signed copy once signed. */
   pdfUrl: string;
+  /** Signed, and the sealed copy not built yet: no download link, a note that it is on its way. */
+  signedCopyPending?: boolean;
   /** After an action (or a lost race: `conflict`), what to confirm at the top of the page. */
   outcome?: { action: ActionName | 'conflict' | 'code'; at?: string };
   /** The quote requires a one-time code to sign: where it goes (masked), and whether one was just sent. */

@@ -100,6 +100,10 @@ export const PAGE_LABEL_KEYS = [
   'notFoundPageTitle',
   'notFoundTitle',
   'notFoundText',
+  'copyPendingNote',
+  'copyPendingPageTitle',
+  'copyPendingTitle',
+  'copyPendingText',
 ] as const;
 
 export type PageLabelKey = (typeof PAGE_LABEL_KEYS)[number];
@@ -589,6 +593,13 @@ function noticeView(model: QuotePageModel, labels: PageLabels): QuotePageContext
   return { tone: model.state === 'signed' ? 'success' : 'info', live: false, lines: [state] };
 }
 
+/** The lines of the notice, plus (signed, copy not sealed yet) that the copy is on its way. */
+function withPendingCopy(model: QuotePageModel, labels: PageLabels): QuotePageContext['notice'] {
+  const notice = noticeView(model, labels);
+  if (!notice || model.state !== 'signed' || !model.signedCopyPending) return notice;
+  return { ...notice, lines: [...notice.lines, labels.copyPendingNote] };
+}
+
 function recordView(model: QuotePageModel, labels: PageLabels): RecordView | null {
   const { view } = model;
   const l = view.labels;
@@ -625,7 +636,9 @@ function recordView(model: QuotePageModel, labels: PageLabels): RecordView | nul
           ...row(l.documentHash, s?.documentHash ?? model.documentHash ?? null, true),
         ],
         note: l.documentHashNote,
-        pdf: { url: checkUrl(model.pdfUrl, 'pdfUrl'), label: labels.downloadSignedPdf },
+        pdf: model.signedCopyPending
+          ? null
+          : { url: checkUrl(model.pdfUrl, 'pdfUrl'), label: labels.downloadSignedPdf },
       };
     }
     case 'declined': {
@@ -710,16 +723,42 @@ export function renderQuotePage(model: QuotePageModel): string {
     skipLink: true,
     topbar: {
       seller: view.seller.name,
-      pdf: {
-        url: checkUrl(model.pdfUrl, 'pdfUrl'),
-        label: signed ? labels.downloadSignedPdf : labels.downloadPdf,
-      },
+      pdf:
+        signed && model.signedCopyPending
+          ? null
+          : {
+              url: checkUrl(model.pdfUrl, 'pdfUrl'),
+              label: signed ? labels.downloadSignedPdf : labels.downloadPdf,
+            },
     },
     superseded: false,
-    notice: noticeView(model, labels),
+    notice: withPendingCopy(model, labels),
     body: new hbs.SafeString(renderQuoteBody(view)),
     record: recordView(model, labels),
     actions: open ? actionsView(model, labels) : null,
+  });
+}
+
+/**
+ * What `GET /q/{token}/pdf` answers (503, Retry-After) while a signed quote's sealed copy is being
+ * built: one message in the quote's language, on the not-found page's plain layout.
+ */
+export function renderSignedCopyPendingPage(model: NotFoundPageModel): string {
+  const assets = pageAssets();
+  const labels = assets.labels[model.locale];
+  return assets.notFound({
+    lang: intlLocale(model.locale),
+    title: labels.copyPendingPageTitle,
+    nonce: model.nonce === undefined ? null : checkNonce(model.nonce),
+    styles: new hbs.SafeString(assets.css),
+    messages: [
+      {
+        locale: model.locale,
+        lang: intlLocale(model.locale),
+        title: labels.copyPendingTitle,
+        text: labels.copyPendingText,
+      },
+    ],
   });
 }
 

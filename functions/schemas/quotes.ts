@@ -174,7 +174,8 @@ export const Quote = withMeta(
     }),
     signature: z.optional(QuoteSignature),
     signedCopyHash: withMeta(z.optional(Sha256Hex), {
-      description: 'SHA-256 of the sealed signed copy (stored once, at signing)',
+      description:
+        'SHA-256 of the sealed signed copy (built once by the outbox, seconds after signing; absent until then)',
     }),
     chainHead: withMeta(z.optional(Sha256Hex), {
       description: "SHA-256 of the quote's latest event: the head of its event hash chain",

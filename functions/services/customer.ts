@@ -102,6 +102,11 @@ const changed = (quote: Quote): TransitionPlan<Outcome> => {
   return { quote: seen, result: { quote: seen, replay: false } };
 };
 
+/**
+ * Signs the quote. The sealed signed copy is not built here but by the outbox when it reads
+ * `quote.signed` (services/notify.ts): the seal code (PDF, certificates, KMS) stays out of the
+ * customer's function, and the page says the copy is being prepared until it is recorded.
+ */
 export async function signQuote(token: string, input: SignInput, visitor: Visitor): Promise<Outcome> {
   const method = input.signature ? 'drawn' : 'typed';
   // Decoded and checked whole before anything is written (422 otherwise); what is stored is our
@@ -167,13 +172,7 @@ export async function signQuote(token: string, input: SignInput, visitor: Visito
       };
     },
     input.name,
-  ).then(async (outcome) => {
-    // The winner (or a replay) builds the sealed signed copy before answering, so the download
-    // that follows finds it. Only the quote that won gets here: 50 racing requests seal once.
-    // Loaded on demand: the PDF and seal code stay out of the page's cold start.
-    const { ensureSignedCopy } = await import('./seal.ts');
-    return { ...outcome, quote: await ensureSignedCopy(outcome.quote) };
-  });
+  );
 }
 
 export function requestChanges(token: string, input: ChangesInput): Promise<Outcome> {

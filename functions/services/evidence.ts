@@ -1,14 +1,17 @@
 import { isChained } from '#domain/chain';
+import { isSignedCopyPending } from '#domain/quotes';
 import type { Quote } from '#schemas/quotes';
 import { getDocument } from '#store/objects';
+import { getIssuedDocument } from '#store/quotes';
 import { dealEvents, quoteChain } from './history.ts';
 import { publicBaseUrl } from './quotes.ts';
 
 /**
  * The evidence a quote leaves: the exact PDF that was sent (stored once, served from storage), the
- * sealed signed copy (built once, at signing: services/seal.ts, loaded only by the function that
- * seals), and the hash-chained history. Nothing here re-renders a sent quote, and nothing here
- * loads the PDF, seal or KMS code: notify, deliver and verify read stored files through this module.
+ * sealed signed copy (built once, by the outbox after signing: services/seal.ts, loaded on demand),
+ * the seal's certificate chain (stored beside it) and the hash-chained history. Nothing here
+ * re-renders a sent quote, and nothing here loads the PDF, seal, certificate or KMS code: documents,
+ * notify, deliver and verify read stored files through this module.
  */
 
 export class MissingDocumentError extends Error {}
@@ -37,9 +40,9 @@ export async function storedQuotePdf(quote: Quote): Promise<Buffer> {
 export class SignedCopyPendingError extends Error {}
 
 /**
- * The sealed signed copy once signed, else the stored quote PDF: what the customer downloads. Only
- * the sealing function (`pages`, which signs) builds the copy (services/seal.ts); elsewhere a signed
- * quote whose copy is not recorded yet is an error to retry (notify) or a 5xx.
+ * The sealed signed copy once signed, else the stored quote PDF: what the customer downloads. The
+ * copy is built by the outbox (services/seal.ts); until it is recorded this throws
+ * `SignedCopyPendingError` (the PDF route checks `isSignedCopyPending` first and answers 503).
  */
 export async function customerPdf(quote: Quote): Promise<{ bytes: Buffer; signed: boolean }> {
   if (quote.status === 'signed') {
@@ -63,7 +66,6 @@ export function verifyUrl(sha256?: string): string {
 export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
   if (!quote.documentHash) throw new MissingDocumentError(`quote ${quote.id} has not been sent`);
   const { zipSync, strToU8 } = await import('fflate');
-  const { certificateSubject: subjectOf, sealCertificatesOf, toPem } = await import('#evidence/certificate');
   const signed = quote;
   const base = `${quote.number}-v${quote.version}`;
   const events = (await dealEvents(quote.dealId)).filter((e) => isChained(e, quote.id));
@@ -73,6 +75,7 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
     'quote.json': strToU8(`${JSON.stringify(signed, null, 2)}\n`),
     'events.json': strToU8(`${JSON.stringify({ chain, events }, null, 2)}\n`),
   };
+  let sealChainHint: string[] = [];
   const lines = [
     `Evidence of quote ${quote.number}, version ${quote.version} (${quote.id})`,
     '',
@@ -82,14 +85,26 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
     const copy = await getDocument(signed.signedCopyHash);
     if (!copy) throw new MissingDocumentError(`the signed copy of quote ${quote.id} is not in the store`);
     files[`${base}-signed.pdf`] = new Uint8Array(copy);
-    // The certificates that sealed this very copy, read from its signature: no key access needed.
-    const certificates = sealCertificatesOf(new Uint8Array(copy));
-    files['seal-certificate.pem'] = strToU8(certificates.map(toPem).join(''));
-    const [leaf] = certificates;
-    lines.push(
-      `${base}-signed.pdf  the sealed signed copy; SHA-256 ${signed.signedCopyHash}`,
-      `seal-certificate.pem  the seal's certificate chain (${leaf ? subjectOf(leaf) : 'none'})`,
-    );
+    lines.push(`${base}-signed.pdf  the sealed signed copy; SHA-256 ${signed.signedCopyHash}`);
+    // The chain that sealed this copy, read from its signature and stored when it was sealed (or by
+    // the document migration): served as stored, nothing parsed here.
+    const issued = await getIssuedDocument(signed.signedCopyHash);
+    const pem = issued?.sealChainHash ? await getDocument(issued.sealChainHash, 'pem') : undefined;
+    if (pem) {
+      files['seal-certificate.pem'] = new Uint8Array(pem);
+      lines.push(
+        `seal-certificate.pem  the seal's certificate chain (${issued?.sealSubject ?? 'subject not recorded'})`,
+      );
+    } else {
+      sealChainHint = [
+        `The seal's certificate chain is inside ${base}-signed.pdf:`,
+        `  pdfsig -dump ${base}-signed.pdf    writes the signature (${base}-signed.pdf.sig0, DER CMS)`,
+        `  openssl pkcs7 -inform DER -in ${base}-signed.pdf.sig0 -print_certs   prints its certificates (PEM)`,
+        '',
+      ];
+    }
+  } else if (isSignedCopyPending(signed)) {
+    lines.push('The sealed signed copy is being prepared: download the bundle again in a few seconds.');
   }
   lines.push(
     'quote.json  the quote record, with the signature evidence and the chain head',
@@ -101,6 +116,7 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
     `  cmp -n <size of ${base}.pdf> ${base}.pdf ${base}-signed.pdf   the signed copy begins with the sent file, byte for byte`,
     `  ${verifyUrl()}                 drop either PDF there`,
     '',
+    ...sealChainHint,
   );
   files['README.txt'] = strToU8(lines.join('\n'));
   // Fixed dates: the same evidence gives the same zip.

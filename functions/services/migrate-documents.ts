@@ -13,20 +13,24 @@ import { quotePdf } from './documents.ts';
  * it (the verify lookup). A quote whose render no longer matches (templates changed since) is
  * reported, never stored under a hash it does not have. A quote signed before signed copies were
  * sealed gets its sealed copy too (the stored PDF plus the certificate page, sealed now; its events
- * predate the hash chain, so the copy says "unchained"). Safe to run twice. Ops only: it scans the
- * table, which no request path does.
+ * predate the hash chain, so the copy says "unchained"). A copy sealed before the seal's certificate
+ * chain was stored beside it gets its chain stored and recorded (read from the copy's signature), so
+ * the evidence bundle includes it. Safe to run twice. Ops only: it scans the table, which no request
+ * path does.
  */
 export async function migrateDocuments(): Promise<{
   stored: string[];
   present: string[];
   mismatched: string[];
   sealed: string[];
+  chains: string[];
 }> {
   const report = {
     stored: [] as string[],
     present: [] as string[],
     mismatched: [] as string[],
     sealed: [] as string[],
+    chains: [] as string[],
   };
   let start: Record<string, unknown> | undefined;
   do {
@@ -43,7 +47,7 @@ export async function migrateDocuments(): Promise<{
       const hash = String(quote.documentHash);
       if (await getDocument(hash)) {
         report.present.push(quote.id);
-        await sealIfSigned(quote, report.sealed);
+        await sealIfSigned(quote, report);
         continue;
       }
       const pdf = await quotePdf(quote);
@@ -65,17 +69,24 @@ export async function migrateDocuments(): Promise<{
         }),
       );
       report.stored.push(quote.id);
-      await sealIfSigned(quote, report.sealed);
+      await sealIfSigned(quote, report);
     }
     start = page.LastEvaluatedKey;
   } while (start);
   return report;
 }
 
-/** A signed quote without its sealed copy gets one (the seal code loads only when needed). */
-async function sealIfSigned(quote: Quote, sealed: string[]): Promise<void> {
-  if (quote.status !== 'signed' || quote.signedCopyHash) return;
-  const { ensureSignedCopy } = await import('./seal.ts');
-  await ensureSignedCopy(quote);
-  sealed.push(quote.id);
+/**
+ * A signed quote without its sealed copy gets one; a copy sealed before its chain was kept gets the
+ * chain (the seal code loads only when needed).
+ */
+async function sealIfSigned(quote: Quote, report: { sealed: string[]; chains: string[] }): Promise<void> {
+  if (quote.status !== 'signed') return;
+  const seal = await import('./seal.ts');
+  if (!quote.signedCopyHash) {
+    await seal.ensureSignedCopy(quote);
+    report.sealed.push(quote.id);
+  } else if (await seal.backfillSealChain(quote)) {
+    report.chains.push(quote.id);
+  }
 }

@@ -4,6 +4,7 @@ import { logger } from '#config/logger';
 import { isOutboxEvent, OUTBOX_TYPES } from '#contracts/streams';
 import { CODE_MINUTES } from '#domain/codes';
 import { newEvent, systemActor } from '#domain/events';
+import { isSignedCopyPending } from '#domain/quotes';
 import { isServiceFailure } from '#domain/retry';
 import { unsealToken } from '#domain/tokens';
 import type { Attachment } from '#mail/mime';
@@ -22,7 +23,6 @@ import { addEvent, getDeal, getEventItem, markOutbox } from '#store/deals';
 import { getQuoteAt } from '#store/quotes';
 import { getWork, type NewWork, scheduleWork } from '#store/work';
 import { newId } from './clock.ts';
-import { customerPdf, pdfFileName, signedFileName, storedQuotePdf } from './evidence.ts';
 import { countEmail } from './metrics.ts';
 import { publicBaseUrl, quoteUrl, repOf, viewOf } from './quotes.ts';
 import { defineWorkKind, runWorkItems } from './work.ts';
@@ -178,6 +178,58 @@ function workId(payload: EmailPayload): string {
   return `${payload.cause}.${mailKind(payload)}`;
 }
 
+/** A signed quote could not be sealed and no signed-copy email will try again: the record is retried. */
+class UnsealedCopyError extends Error {}
+
+/**
+ * What the customer's emails attach, and the seal: the stored PDFs (S3) and the sealed signed copy,
+ * built when still missing. Registered by services/email-documents.ts, which only the functions
+ * that run the outbox's emails import (notify, deliver): the HTTP functions also load this module
+ * (the signer's one-time code is emailed at once) but never attach a document, so they bundle
+ * neither the object store's client nor the seal code (@libpdf/core, pkijs, the KMS client).
+ */
+export interface EmailDocuments {
+  /** The quote with its sealed signed copy: built, stored and recorded now unless it already is. */
+  seal(signed: Quote): Promise<Quote>;
+  /** The stored PDF, as sent. */
+  quotePdf(quote: Quote): Promise<Attachment>;
+  /** The sealed signed copy (sealed now when still missing). */
+  signedCopy(signed: Quote): Promise<Attachment>;
+}
+
+let documents: EmailDocuments | undefined;
+
+export function useEmailDocuments(next: EmailDocuments | undefined): void {
+  documents = next;
+}
+
+function emailDocuments(): EmailDocuments {
+  if (!documents) throw new Error('this function attaches no documents (import #services/email-documents)');
+  return documents;
+}
+
+/**
+ * `quote.signed`: the sealed signed copy is built first, before any email is queued, so it exists
+ * whatever becomes of the emails (an SES outage leaves them due, not the copy). If it fails, the
+ * signed-copy email seals again on each of its tries (24 hours of back-off, then the rep's notice
+ * says the copy could not be built); without that email nothing else would, so the stream record
+ * fails and is retried (then the dead-letter queue, replayable).
+ */
+async function sealFirst(event: DealEvent, quote: Quote, deliveries: NewWork<EmailPayload>[]): Promise<void> {
+  if (event.type !== 'quote.signed') return;
+  try {
+    if (isSignedCopyPending(quote)) await emailDocuments().seal(quote);
+  } catch (error) {
+    const emailSeals = deliveries.some((work) => work.payload.mail === 'signed-copy');
+    logger.warn('the signed copy could not be sealed yet', {
+      quoteId: quote.id,
+      retriedBy: emailSeals ? 'the signed-copy email' : 'the stream',
+      error: error as Error,
+    });
+    if (!emailSeals) throw new UnsealedCopyError(`quote ${quote.id} could not be sealed`, { cause: error });
+  }
+}
+
 /**
  * Turns an outbox event into its scheduled deliveries (idempotent) and returns their ids, for the
  * caller to try at once. The sealed token leaves the event (the timeline) for the deliveries.
@@ -199,11 +251,12 @@ export async function planOutboxEvent(
     if (!quote)
       throw new EmailBuildError(`it names no quote of deal ${event.dealId} (${JSON.stringify(quoteId)})`);
     const deliveries = await deliveriesOf(event, quote);
+    await sealFirst(event, quote, deliveries);
     for (const work of deliveries) await scheduleWork(work as unknown as NewWork, now);
     await markOutbox(event.dealId, event.id, { done: true });
     return deliveries.map((w) => w.id);
   } catch (error) {
-    if (isServiceFailure(error)) throw error;
+    if (isServiceFailure(error) || error instanceof UnsealedCopyError) throw error;
     logger.error('outbox event cannot be processed', { eventId: event.id, error: error as Error });
     await addEvent(
       newEvent(
@@ -256,16 +309,7 @@ async function build(
       ...(payload.subject ? { subject: payload.subject } : {}),
       ...(payload.message ? { message: payload.message } : {}),
     });
-    return {
-      ...email,
-      attachments: [
-        {
-          filename: pdfFileName(quote),
-          contentType: 'application/pdf',
-          content: await storedQuotePdf(quote),
-        },
-      ],
-    };
+    return { ...email, attachments: [await emailDocuments().quotePdf(quote)] };
   }
   if (payload.mail === 'reminder') {
     return renderReminderEmail(view, {
@@ -289,13 +333,8 @@ async function build(
       signerName: signature.name,
       signedAt: signature.at,
     });
-    // The sealed copy stored at signing; not recorded yet, the delivery is tried again later.
-    const copy = await customerPdf(await sealedQuote(quote));
-    if (!copy.signed) throw new Error(`quote ${quote.id} is signed but has no stored signed copy`);
-    return {
-      ...email,
-      attachments: [{ filename: signedFileName(quote), contentType: 'application/pdf', content: copy.bytes }],
-    };
+    // Sealed when the event was planned; if that failed, sealed now (each retry, deliver's too).
+    return { ...email, attachments: [await emailDocuments().signedCopy(quote)] };
   }
   const copy = payload.copyWork ? await getWork(payload.copyWork) : undefined;
   return renderRepNotice(view, {
@@ -309,19 +348,6 @@ async function build(
     ...(copy?.status === 'failed' && copy.result?.buildFailed ? { copyNotBuilt: true } : {}),
     ...(payload.dealStays ? { dealStays: payload.dealStays } : {}),
   });
-}
-
-/**
- * The signing request seals the copy right after the signature is written, so the outbox record
- * can arrive first: read the quote again for a few seconds before leaving it to a later retry.
- */
-async function sealedQuote(quote: Quote): Promise<Quote> {
-  let current = quote;
-  for (let tries = 0; !current.signedCopyHash && tries < 20; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    current = (await getQuoteAt(quote.dealId, quote.id)) ?? current;
-  }
-  return current;
 }
 
 const notifyActor = systemActor('notify');

@@ -2,7 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { getStringFromEnv } from '#config/env';
 import { isChained } from '#domain/chain';
-import { certificateSubject, fromPem } from '#evidence/certificate';
+import { certificateSubject, fromPem, sealCertificatesOf, toPem } from '#evidence/certificate';
 import { KmsSigner } from '#evidence/kms-signer';
 import { appendPages, sealPdf } from '#evidence/seal';
 import { loadLocalSigner, type SealSigner } from '#evidence/signer';
@@ -10,24 +10,25 @@ import { renderCertificatePdf } from '#render/pdf';
 import { DEFAULT_TEMPLATE_ID, getTemplate } from '#render/templates';
 import type { DealEvent } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
-import { putDocument } from '#store/objects';
-import { getQuoteAt, recordSignedCopy } from '#store/quotes';
+import { getDocument, putDocument } from '#store/objects';
+import { getIssuedDocument, getQuoteAt, recordSealChain, recordSignedCopy } from '#store/quotes';
 import { storedQuotePdf, verifyUrl } from './evidence.ts';
 import { dealEvents } from './history.ts';
 import { viewOf } from './quotes.ts';
 
 /**
  * The sealed signed copy: the PDF work (@libpdf/core, and pdfkit for the certificate page), the
- * seal (a local key, or AWS KMS) and the certificate code. Heavy, so only the sealing function
- * loads it, and only when a quote is signed (`await import('#services/seal')` in customer.ts):
- * notify, deliver, verify and the API never import this module.
+ * seal (a local key, or AWS KMS) and the certificate code. Heavy, so it is loaded on demand
+ * (`await import('./seal.ts')`) by the outbox's signed-copy work (services/notify.ts, run by
+ * `notify` and `deliver`) and by the document migration; the HTTP functions (pages, documents,
+ * verify, api) never import it.
  */
 
 /**
- * A signed quote with its sealed copy: built, stored and recorded now unless it already is. Signing
- * calls it right after the signature is written, and so does a replay of the same signing request,
- * so a copy whose build was interrupted is made when the customer tries again. Of two builders, the
- * first to record wins and the other's object is never issued.
+ * A signed quote with its sealed copy: built, stored and recorded now unless it already is. The
+ * outbox calls it when it reads `quote.signed` (before the signed-copy email, or in it), and again on
+ * every retry of that email until the copy is recorded. Of two builders, the first to record wins and
+ * the other's object is never issued.
  */
 export async function ensureSignedCopy(signed: Quote): Promise<Quote> {
   if (signed.status !== 'signed' || signed.signedCopyHash) return signed;
@@ -43,6 +44,7 @@ export async function ensureSignedCopy(signed: Quote): Promise<Quote> {
     dealId: quote.dealId,
     issuedAt: new Date().toISOString(),
     sealSubject: copy.sealSubject,
+    sealChainHash: copy.sealChainHash,
   });
   if (recorded) return { ...quote, signedCopyHash: copy.sha256 };
   const current = await getQuoteAt(quote.dealId, quote.id);
@@ -97,7 +99,7 @@ export async function buildSignedCopy(
   signed: Quote,
   history: readonly DealEvent[],
   chainHead: string | undefined,
-): Promise<{ sha256: string; sealSubject: string; bytes: Uint8Array }> {
+): Promise<{ sha256: string; sealSubject: string; sealChainHash: string; bytes: Uint8Array }> {
   const signature = signed.signature;
   if (!signature) throw new Error(`quote ${signed.id} has no signature`);
   const original = await storedQuotePdf(signed);
@@ -127,5 +129,29 @@ export async function buildSignedCopy(
     ...(timestampUrl ? { timestampUrl } : {}),
   });
   const sha256 = await putDocument(sealed, { quote: signed.id, kind: 'signed_copy' });
-  return { sha256, sealSubject: await sealSubject(), bytes: sealed };
+  const sealChainHash = await putSealChain(sealed);
+  return { sha256, sealSubject: await sealSubject(), sealChainHash, bytes: sealed };
+}
+
+/**
+ * Stores the certificate chain that sealed `copy` (read from its own signature, PEM, leaf first)
+ * beside the PDFs, under its SHA-256, so the evidence bundle serves it without parsing anything.
+ */
+async function putSealChain(copy: Uint8Array): Promise<string> {
+  const pem = sealCertificatesOf(copy).map(toPem).join('');
+  if (!pem) throw new Error('the sealed copy carries no certificate');
+  return putDocument(new TextEncoder().encode(pem), { kind: 'seal_chain' }, 'pem');
+}
+
+/**
+ * A signed copy sealed before chains were kept gets its chain stored and recorded (the document
+ * migration). True when it was recorded now; false when there is nothing to do.
+ */
+export async function backfillSealChain(quote: Quote): Promise<boolean> {
+  if (!quote.signedCopyHash) return false;
+  const issued = await getIssuedDocument(quote.signedCopyHash);
+  if (issued?.kind !== 'signed_copy' || issued.sealChainHash) return false;
+  const copy = await getDocument(quote.signedCopyHash);
+  if (!copy) throw new Error(`the signed copy of quote ${quote.id} is not in the store`);
+  return recordSealChain(quote.signedCopyHash, await putSealChain(new Uint8Array(copy)));
 }

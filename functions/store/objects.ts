@@ -35,17 +35,29 @@ function bucket(): string {
 
 export class StoredDocumentError extends Error {}
 
-export const documentKey = (sha256: string) => `documents/${sha256}.pdf`;
+/** What is stored: PDFs (quotes as sent, signed copies) and the seal's certificate chains (PEM). */
+export type DocumentType = 'pdf' | 'pem';
 
-/** Stores a PDF under its SHA-256 and returns the hash. */
-export async function putDocument(bytes: Uint8Array, metadata: Record<string, string> = {}): Promise<string> {
+const CONTENT_TYPES: Record<DocumentType, string> = {
+  pdf: 'application/pdf',
+  pem: 'application/x-pem-file',
+};
+
+export const documentKey = (sha256: string, type: DocumentType = 'pdf') => `documents/${sha256}.${type}`;
+
+/** Stores a document under its SHA-256 and returns the hash. */
+export async function putDocument(
+  bytes: Uint8Array,
+  metadata: Record<string, string> = {},
+  type: DocumentType = 'pdf',
+): Promise<string> {
   const hash = sha256Hex(Buffer.from(bytes));
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket(),
-      Key: documentKey(hash),
+      Key: documentKey(hash, type),
       Body: bytes,
-      ContentType: 'application/pdf',
+      ContentType: CONTENT_TYPES[type],
       Metadata: { sha256: hash, ...metadata },
     }),
   );
@@ -53,14 +65,14 @@ export async function putDocument(bytes: Uint8Array, metadata: Record<string, st
 }
 
 /**
- * The stored PDF whose SHA-256 is `sha256`, checked against it; undefined when there is none.
+ * The stored document whose SHA-256 is `sha256`, checked against it; undefined when there is none.
  * Bytes that do not hash to their key mean the store was tampered with: that throws.
  */
-export async function getDocument(sha256: string): Promise<Buffer | undefined> {
+export async function getDocument(sha256: string, type: DocumentType = 'pdf'): Promise<Buffer | undefined> {
   if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
   let body: Uint8Array;
   try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: documentKey(sha256) }));
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: documentKey(sha256, type) }));
     if (!out.Body) return undefined;
     body = await out.Body.transformToByteArray();
   } catch (error) {

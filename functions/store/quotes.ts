@@ -7,7 +7,7 @@ import type { Deal, DealEvent } from '#schemas/deals';
 import type { Quote, QuoteStatus } from '#schemas/quotes';
 import { db, table } from './client.ts';
 import { dealWriteItems, eventItem, VersionConflictError } from './deals.ts';
-import { put, type TransactItem, toResource, transact } from './items.ts';
+import { isConditionFailure, put, type TransactItem, toResource, transact } from './items.ts';
 import { INDEXES, keys } from './keys.ts';
 
 /** Quotes (under their deal), capability links and quote-number counters. */
@@ -120,6 +120,12 @@ export interface IssuedDocument {
   issuedAt: string;
   /** Subject of the seal's certificate (signed copies). */
   sealSubject?: string;
+  /**
+   * SHA-256 of the seal's certificate chain (PEM, stored beside the PDFs), recorded at sealing so the
+   * evidence bundle needs no certificate parsing. Copies sealed before it was kept lack it until the
+   * document migration backfills it.
+   */
+  sealChainHash?: string;
 }
 
 export function documentItem(document: IssuedDocument) {
@@ -267,6 +273,29 @@ export async function recordSignedCopy(quote: Quote, document: IssuedDocument): 
     put(documentItem(document)),
   ]);
   return result.ok;
+}
+
+/**
+ * Records the certificate chain of a signed copy sealed before chains were kept (the migration).
+ * Only on an issued signed copy that has none: a second run changes nothing.
+ */
+export async function recordSealChain(copySha256: string, chainSha256: string): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.document(copySha256),
+        UpdateExpression: 'SET #chain = :chain',
+        ConditionExpression: '#kind = :copy AND attribute_not_exists(#chain)',
+        ExpressionAttributeNames: { '#chain': 'sealChainHash', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':chain': chainSha256, ':copy': 'signed_copy' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export async function getLink(tokenHash: string): Promise<{ quoteId: string; dealId: string } | undefined> {

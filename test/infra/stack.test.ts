@@ -540,7 +540,7 @@ describe('CloserStack evidence', () => {
     });
   });
 
-  it('creates an RSA sign/verify KMS key whose policy names the sealing function', () => {
+  it('creates an RSA sign/verify KMS key whose policy names the sealing functions', () => {
     const principal = new Capture();
     template.hasResourceProperties('AWS::KMS::Key', {
       KeySpec: 'RSA_2048',
@@ -555,13 +555,17 @@ describe('CloserStack evidence', () => {
         ]),
       },
     });
-    const pages = Object.values(template.findResources('AWS::Lambda::Function')).find(
-      (f) => f.Properties.Description === functionPlans.pages.description,
+    const roleOf = (plan: { description: string }) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (f) => f.Properties.Description === plan.description,
+      )?.Properties.Role;
+    expect(principal.asArray()).toEqual(
+      expect.arrayContaining([roleOf(functionPlans.notify), roleOf(functionPlans.deliver)]),
     );
-    expect(principal.asObject()).toEqual(pages?.Properties.Role);
+    expect(principal.asArray()).toHaveLength(2);
   });
 
-  it('lets only the sealing function sign, and nothing delete or rewrite a stored document', () => {
+  it('lets only the sealing functions sign, and nothing delete or rewrite a stored document', () => {
     // Arrange: each policy statement with the roles it is attached to, and the roles of Closer's functions
     const grants = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({
@@ -592,20 +596,31 @@ describe('CloserStack evidence', () => {
       ),
     );
     const writers = onDocuments.filter((g) => actionsOf(g.statement).some((a) => a.startsWith('s3:Put')));
-    // Assert: one signer, the pages function (signing seals the copy)
-    expect(signers.map((g) => g.roles)).toEqual([[roleOf(functionPlans.pages)]]);
+    // Assert: the signers are notify (it seals on quote.signed) and deliver (a retried signed-copy
+    // email seals a copy still missing); not pages, where the customer signs
+    const sealers = [roleOf(functionPlans.notify), roleOf(functionPlans.deliver)].sort();
+    expect(signers.flatMap((g) => g.roles).sort()).toEqual(sealers);
     // No function (nor CDK's console upload, whose grants name only the console bucket) deletes,
     // versions away or reconfigures a stored document; objects are named by their SHA-256 in a
     // versioned bucket, so a PutObject can never lose what was stored.
     expect(onDocuments.length).toBeGreaterThan(0);
     expect(destructive).toEqual([]);
     expect(writers.flatMap((g) => g.roles).sort()).toEqual(
-      [roleOf(functionPlans.documents), roleOf(functionPlans.pages)].sort(),
+      [roleOf(functionPlans.documents), ...sealers].sort(),
     );
     const sealing = Object.values(closerFunctions(template)).filter(
       (f) => (f.Properties.Environment as { Variables: Json }).Variables.SEAL_KMS_KEY_ID !== undefined,
     );
-    expect(sealing.map((f) => f.Properties.Description)).toEqual([functionPlans.pages.description]);
+    expect(sealing.map((f) => f.Properties.Description).sort()).toEqual(
+      [functionPlans.notify.description, functionPlans.deliver.description].sort(),
+    );
+    // The customer's function reaches no stored document and no seal at all.
+    const pages = Object.values(closerFunctions(template)).find(
+      (f) => f.Properties.Description === functionPlans.pages.description,
+    );
+    const pagesEnv = pages?.Properties.Environment as { Variables: Json } | undefined;
+    expect(pagesEnv?.Variables).toBeDefined();
+    expect(pagesEnv?.Variables.DOCUMENTS_BUCKET).toBeUndefined();
     const verify = Object.values(closerFunctions(template)).find(
       (f) => f.Properties.Description === functionPlans.verify.description,
     );

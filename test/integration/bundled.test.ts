@@ -235,19 +235,21 @@ describe('the bundled functions', () => {
     expect(signed.status).toBe(200);
     expect(signed.json()).toMatchObject({ status: 'signed', number: quote.number });
 
-    // Assert: the signed copy carries the signer and the hash of the PDF that was sent.
+    // Assert: the bundled notify seals the copy and emails it; then the link serves it, carrying
+    // the signer and the hash of the PDF that was sent.
     const documentHash = createHash('sha256')
       .update(Buffer.from(attached?.content ?? '', 'base64'))
       .digest('hex');
-    const signedPdf = await request('GET', `/q/${token}/pdf`);
-    expect(signedPdf.status).toBe(200);
-    const signedText = await pdfText(signedPdf.bytes);
-    expect(signedText).toContain(squash('Jeanne Dupont'));
-    expect(signedText).toContain(documentHash);
     const [copy] = await waitForEmails(
       (e) => to(contact.email)(e) && e.attachments.some((a) => a.filename.endsWith('-signed.pdf')),
     );
     expect(copy?.attachments.map((a) => a.filename)).toEqual([`${quote.number}-v1-signed.pdf`]);
+    const signedPdf = await request('GET', `/q/${token}/pdf`);
+    expect(signedPdf.status).toBe(200);
+    expect(signedPdf.bytes.equals(Buffer.from(copy?.attachments[0]?.content ?? '', 'base64'))).toBe(true);
+    const signedText = await pdfText(signedPdf.bytes);
+    expect(signedText).toContain(squash('Jeanne Dupont'));
+    expect(signedText).toContain(documentHash);
     const won = await request('GET', `/deals/${deal.id}`, { token: rep });
     expect(won.json()).toMatchObject({ status: 'won' });
   }, 60_000);

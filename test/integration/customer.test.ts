@@ -4,7 +4,7 @@ import { canonicalSignature } from '#domain/signature';
 import { Quote } from '#schemas/quotes';
 import { expireQuotes } from '#services/expiry';
 import { type CallOptions, call, users } from '#test/api';
-import { backdateQuote, quotableDeal, rep, sentQuote } from '#test/fixtures';
+import { backdateQuote, quotableDeal, rep, sealedQuote, sentQuote } from '#test/fixtures';
 import { emails, to, waitForEmails } from '#test/mail';
 import { hostileSignatures, SIGNATURE } from '#test/signature';
 
@@ -71,6 +71,7 @@ describe('signing', () => {
     const { quote, token } = await sentQuote(owner);
     const before = await call('GET', `/q/${token}/pdf`);
     await call('POST', `/q/${token}/sign`, { body: { name: 'Typed Signer', consent: true } });
+    await sealedQuote(quote.id);
     const after = await call('GET', `/q/${token}/pdf`);
     const repPdf = await call('GET', `/quotes/${quote.id}/pdf`, { user: owner });
 

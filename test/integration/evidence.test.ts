@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { linkKey } from '#config/link-key';
 import { eventHash } from '#domain/chain';
+import { sealToken } from '#domain/tokens';
+import { pageLabels } from '#render/page';
 import { getTemplate } from '#render/templates';
 import { quotePdf } from '#services/documents';
 import { dealEvents, quoteChain } from '#services/history';
@@ -9,22 +12,24 @@ import { db, table } from '#store/client';
 import { keys } from '#store/keys';
 import { getDocument } from '#store/objects';
 import { getQuote } from '#store/quotes';
+import { scheduleWork } from '#store/work';
 import { call } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
+import { rep, sealedQuote, sentQuote } from '#test/fixtures';
+import { to, waitForEmails } from '#test/mail';
 import { flipByte, pageCount, pdfsig, pdfText, qpdfCheck } from '#test/pdf-tools';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (text: string) => Buffer.from(text, 'latin1');
 
-async function signedQuote() {
+async function signedQuote(options: { locale?: 'en' | 'fr' } = {}) {
   const owner = rep();
-  const sent = await sentQuote(owner);
+  const sent = await sentQuote(owner, options);
   const sign = await call('POST', `/q/${sent.token}/sign`, {
     body: { name: 'Jeanne Dupont', consent: true },
   });
   expect(sign.status).toBe(200);
-  const quote = await getQuote(sent.quote.id);
-  if (!quote) throw new Error('quote vanished');
+  // notify seals the copy when it reads quote.signed from the stream.
+  const quote = await sealedQuote(sent.quote.id);
   return { ...sent, owner, quote };
 }
 
@@ -107,7 +112,7 @@ describe('the sealed signed copy', () => {
     expect(text).toContain(String(quote.documentHash));
     expect(text).toContain(String(quote.chainHead));
     expect(text).toContain(`/verify/${quote.documentHash}`);
-    // Served again, it is the same object: built once, at signing.
+    // Served again, it is the same object: built once, after signing.
     expect(sha256(bytesOf((await call('GET', `/q/${token}/pdf`)).text))).toBe(quote.signedCopyHash);
   });
 
@@ -118,6 +123,81 @@ describe('the sealed signed copy', () => {
     const report = pdfsig(flipByte(copy, 300));
 
     expect(report.valid, report.output).toBe(false);
+  });
+});
+
+/** Makes a signed quote look as it does between the signature and its seal: no copy recorded. */
+async function unsealed(quote: { dealId: string; id: string; signedCopyHash?: string }) {
+  await db.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.quote(quote.dealId, quote.id),
+      UpdateExpression: 'REMOVE signedCopyHash',
+    }),
+  );
+  await db.send(new DeleteCommand({ TableName: table(), Key: keys.document(String(quote.signedCopyHash)) }));
+}
+
+describe('a signed copy not sealed yet', () => {
+  it('is announced on the page, and its PDF link answers 503 with Retry-After in the quote language', async () => {
+    const { quote, token } = await signedQuote({ locale: 'fr' });
+    await unsealed(quote);
+
+    const page = await call('GET', `/q/${token}`);
+    const html = await call('GET', `/q/${token}/pdf`);
+    const json = await call('GET', `/q/${token}/pdf`, { headers: { accept: 'application/json' } });
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(pageLabels('fr').copyPendingNote);
+    expect(page.text).not.toContain(`href="/q/${token}/pdf"`);
+    expect(html.status).toBe(503);
+    expect(html.headers['retry-after']).toBe('5');
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(html.text).toContain('<html lang="fr');
+    expect(html.text).toContain(pageLabels('fr').copyPendingTitle);
+    expect(json.status).toBe(503);
+    expect(json.headers['retry-after']).toBe('5');
+    expect(json.body).toEqual({
+      error: {
+        code: 'signed_copy_pending',
+        message: 'the signed copy is being prepared: retry in a few seconds',
+      },
+    });
+  });
+
+  it('is sealed by the signed-copy email when notify could not seal it (a retry by deliver)', async () => {
+    const { quote, token } = await signedQuote();
+    await unsealed(quote);
+    const { EMAIL_WORK } = await import('#services/notify');
+    await import('#services/email-documents');
+    const { runWorkItems } = await import('#services/work');
+    const id = `retry-${quote.id}.signed-copy`;
+    await scheduleWork(
+      {
+        id,
+        kind: EMAIL_WORK,
+        payload: {
+          mail: 'signed-copy',
+          dealId: quote.dealId,
+          quoteId: quote.id,
+          cause: `retry-${quote.id}`,
+          causeType: 'quote.signed',
+          to: { email: 'retry@example.com' },
+          sealedToken: sealToken(token, await linkKey()),
+        },
+      },
+      new Date().toISOString(),
+    );
+
+    await runWorkItems([id]);
+
+    const resealed = await getQuote(quote.id);
+    expect(resealed?.signedCopyHash).toMatch(/^[0-9a-f]{64}$/);
+    const [email] = await waitForEmails(to('retry@example.com'));
+    const attached = Buffer.from(String(email?.attachments[0]?.content), 'base64');
+    expect(sha256(attached)).toBe(resealed?.signedCopyHash);
+    expect(pdfsig(attached).valid).toBe(true);
   });
 });
 

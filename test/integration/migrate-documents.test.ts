@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { migrateDocuments } from '#services/migrate-documents';
 import { db, table } from '#store/client';
@@ -7,7 +8,8 @@ import { keys } from '#store/keys';
 import { documentKey, getDocument } from '#store/objects';
 import { getQuote } from '#store/quotes';
 import { call } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
+import { rep, sealedQuote, sentQuote } from '#test/fixtures';
+import { dumpedSealCertificates } from '#test/pdf-tools';
 
 const s3 = () =>
   new S3Client({
@@ -52,7 +54,7 @@ describe('document migration', () => {
     expect(
       (await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } })).status,
     ).toBe(200);
-    const signed = await getQuote(quote.id);
+    const signed = await sealedQuote(quote.id);
     const hash = String(signed?.documentHash);
     // Signed "before": no stored PDF, no sealed copy recorded.
     await forgetDocument(hash);
@@ -64,7 +66,8 @@ describe('document migration', () => {
         UpdateExpression: 'REMOVE signedCopyHash',
       }),
     );
-    expect((await call('GET', `/q/${token}/pdf`)).status).toBe(500);
+    // Never sealed, so "being prepared" (logged as stuck) until the migration seals it.
+    expect((await call('GET', `/q/${token}/pdf`)).status).toBe(503);
 
     const report = await migrateDocuments();
 
@@ -74,6 +77,7 @@ describe('document migration', () => {
     const copy = await getDocument(copyHash);
     const original = await getDocument(hash);
     expect(copy?.subarray(0, original?.length).equals(original as Buffer)).toBe(true);
+    expect((await call('GET', `/q/${token}/pdf`)).status).toBe(200);
     const verify = await call('GET', `/verify/${copyHash}`, { headers: { accept: 'application/json' } });
     expect(verify.body).toMatchObject({
       issued: true,
@@ -82,4 +86,47 @@ describe('document migration', () => {
     });
     expect((await migrateDocuments()).sealed).not.toContain(quote.id);
   });
+
+  it("stores the seal's certificate chain of a copy sealed before chains were kept", async () => {
+    const owner = rep();
+    const { quote, token } = await sentQuote(owner);
+    await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
+    const signed = await sealedQuote(quote.id);
+    const copyHash = String(signed.signedCopyHash);
+    const bundleOf = async () => {
+      const response = await call('GET', `/quotes/${quote.id}/evidence`, { user: owner });
+      expect(response.status).toBe(200);
+      return unzipSync(Buffer.from(response.text, 'latin1'));
+    };
+    // Sealed "before": the copy's record names no chain.
+    await db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.document(copyHash),
+        UpdateExpression: 'REMOVE sealChainHash',
+      }),
+    );
+    const before = await bundleOf();
+    const base = `${quote.number}-v1`;
+    expect(before['seal-certificate.pem']).toBeUndefined();
+    const readme = strFromU8(before['README.txt'] as Uint8Array);
+    expect(readme).toContain(`pdfsig -dump ${base}-signed.pdf`);
+    expect(readme).toContain(`openssl pkcs7 -inform DER -in ${base}-signed.pdf.sig0 -print_certs`);
+    // What the README says to run gives the seal's certificates.
+    const dumped = dumpedSealCertificates(before[`${base}-signed.pdf`] as Uint8Array);
+    expect(dumped.length).toBeGreaterThan(0);
+
+    const report = await migrateDocuments();
+
+    expect(report.chains).toContain(quote.id);
+    const after = await bundleOf();
+    const pem = strFromU8(after['seal-certificate.pem'] as Uint8Array);
+    expect(pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map(oneLine)).toEqual(
+      dumped.map(oneLine),
+    );
+    expect((await migrateDocuments()).chains).not.toContain(quote.id);
+  });
 });
+
+/** A PEM block without its line breaks (openssl and our encoder wrap at 64 columns, but be exact). */
+const oneLine = (pem: string) => pem.replace(/\s+/g, '');

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getQuote } from '#store/quotes';
 import { call } from '#test/api';
-import { rep, sentQuote } from '#test/fixtures';
-import { flipByte } from '#test/pdf-tools';
+import { rep, sealedQuote, sentQuote } from '#test/fixtures';
+import { dumpedSealCertificates, flipByte } from '#test/pdf-tools';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (text: string) => Buffer.from(text, 'latin1');
@@ -26,8 +25,8 @@ describe('GET /verify/{sha256}', () => {
     const { quote, token } = await sentQuote(owner);
     const original = bytesOf((await call('GET', `/q/${token}/pdf`)).text);
     await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
+    const signed = await sealedQuote(quote.id);
     const copy = bytesOf((await call('GET', `/q/${token}/pdf`)).text);
-    const signed = await getQuote(quote.id);
 
     const forOriginal = await call('GET', `/verify/${sha256(original)}`, { headers: asJson });
     const forCopy = await call('GET', `/verify/${sha256(copy)}`, { headers: asJson });
@@ -106,7 +105,7 @@ describe('GET /quotes/{id}/evidence', () => {
     const owner = rep();
     const { quote, token } = await sentQuote(owner);
     await call('POST', `/q/${token}/sign`, { body: { name: 'Jeanne Dupont', consent: true } });
-    const signed = await getQuote(quote.id);
+    const signed = await sealedQuote(quote.id);
 
     const response = await call('GET', `/quotes/${quote.id}/evidence`, { user: owner });
 
@@ -119,7 +118,16 @@ describe('GET /quotes/{id}/evidence', () => {
     expect(sha256(files[`${base}-signed.pdf`] as Uint8Array)).toBe(signed?.signedCopyHash);
     const events = JSON.parse(strFromU8(files['events.json'] as Uint8Array));
     expect(events.chain).toMatchObject({ valid: true, head: signed?.chainHead });
-    expect(strFromU8(files['seal-certificate.pem'] as Uint8Array)).toContain('BEGIN CERTIFICATE');
+    // The chain stored at sealing: the very certificates inside the copy's signature.
+    const pem = strFromU8(files['seal-certificate.pem'] as Uint8Array);
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    const inCopy = dumpedSealCertificates(files[`${base}-signed.pdf`] as Uint8Array);
+    expect(blocks.map((b) => b.replace(/\s+/g, ''))).toEqual(inCopy.map((b) => b.replace(/\s+/g, '')));
+    expect(blocks.length).toBeGreaterThan(0);
+    const verified = await call('GET', `/verify/${signed.signedCopyHash}`, { headers: asJson });
+    expect(strFromU8(files['README.txt'] as Uint8Array)).toContain(
+      `seal-certificate.pem  the seal's certificate chain (${verified.body.sealSubject})`,
+    );
     expect((await call('GET', `/quotes/${quote.id}/evidence`, { user: rep('other') })).status).toBe(404);
   });
 });

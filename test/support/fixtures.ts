@@ -2,9 +2,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import type { User } from '#contracts/actor';
+import type { Quote } from '#schemas/quotes';
 import { db, table } from '#store/client';
 import { keys } from '#store/keys';
+import { getQuote } from '#store/quotes';
 import { call, users } from './api.ts';
+import { eventually } from './eventually.ts';
 
 /** A rep of our own per test, so list assertions do not see other tests' data. */
 export function rep(name = 'rep'): User {
@@ -97,4 +100,16 @@ export async function backdateQuote(dealId: string, quoteId: string) {
       ExpressionAttributeValues: { ':d': yesterday, ':sk': `${yesterday}#${quoteId}` },
     }),
   );
+}
+
+/**
+ * The quote once its sealed signed copy is recorded: `notify` builds it when it reads quote.signed
+ * from the stream, a moment after the signing request answered.
+ */
+export async function sealedQuote(quoteId: string): Promise<Quote> {
+  return eventually(async () => {
+    const quote = await getQuote(quoteId);
+    if (!quote?.signedCopyHash) throw new Error(`the signed copy of quote ${quoteId} is not sealed yet`);
+    return quote;
+  });
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Verification by tools nobody here wrote: poppler's `pdfsig` and `qpdf` (Debian's poppler-utils
@@ -112,5 +112,24 @@ export function rasterErrors(bytes: Uint8Array): string {
     if (out.error)
       throw new Error(`pdftoppm could not run (apt-get install poppler-utils): ${out.error.message}`);
     return `${out.stderr}${out.status === 0 ? '' : `exit ${out.status}`}`;
+  });
+}
+
+/**
+ * The certificates of a PDF's first signature, as the evidence bundle's README says to get them
+ * without Closer: `pdfsig -dump` writes the signature (DER CMS) as `<file>.sig0`, and
+ * `openssl pkcs7 -print_certs` prints its certificates. Returns the PEM blocks found, in order.
+ */
+export function dumpedSealCertificates(bytes: Uint8Array): string[] {
+  return withFile(bytes, (path) => {
+    const dir = dirname(path);
+    execFileSync('pdfsig', ['-dump', basename(path)], { cwd: dir, encoding: 'utf8' });
+    const dumped = readdirSync(dir).find((name) => name === `${basename(path)}.sig0`);
+    if (!dumped) throw new Error(`pdfsig -dump wrote ${readdirSync(dir).join(', ')}`);
+    const printed = execFileSync('openssl', ['pkcs7', '-inform', 'DER', '-in', dumped, '-print_certs'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    return printed.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   });
 }
