@@ -7,6 +7,7 @@ import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePd
 import { getQuoteFor } from '#services/quotes';
 import { PUBLIC_HEADERS, visitorOf } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
+import { previewOperations } from './previews.ts';
 
 export const documentOperations = {
   getQuotePdf: defineOperation(c.getQuotePdf, async ({ params, user }) => {
@@ -44,4 +45,5 @@ export const documentOperations = {
   sendQuote: defineOperation(c.sendQuote, async ({ params, body, user }) =>
     json(200, await sendQuote(params.id, body, user)),
   ),
+  ...previewOperations,
 };
