@@ -4,8 +4,8 @@
  *
  * On the local stack, with notify and aggregate reading the table stream as in the cloud, N quotes
  * (40; 8 with `--quick`) each go through: create (POST /deals/{id}/quotes), send by email
- * (POST /quotes/{id}/send), the email with its PDF (notify), 3 customer views (GET /q/{token}, the
- * first one notifies the rep), sign (POST /q/{token}/sign), the signed copy to the customer and the
+ * (POST /quotes/{id}/send), the email with its PDF (notify), 3 customer views (GET /q/{token} and
+ * the page's POST /q/{token}/view; the first one notifies the rep), sign (POST /q/{token}/sign), the signed copy to the customer and the
  * notice to the rep (notify), and the report aggregates of the deal moves (aggregate). The company,
  * contact and deal each quote is made from are set up first and not counted.
  *
@@ -28,7 +28,7 @@ import { userFor } from '#infra/local/users';
 import { functionPlans } from '#infra/stack';
 import type { Deal } from '#schemas/deals';
 import type { Quote } from '#schemas/quotes';
-import { bundle, inFreshProcess } from './support/bundle.ts';
+import { bundle, inFreshProcessAsync } from './support/bundle.ts';
 import { Client } from './support/http.ts';
 import { pool } from './support/measure.ts';
 import { loadAverage, machine } from './support/report.ts';
@@ -37,7 +37,26 @@ import { actor, customer, product } from './support/world.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const QUOTES = Number(process.env.BENCH_QUOTES ?? (QUICK ? 8 : 40));
+/** Setting up the deals (not counted). */
 const IN_FLIGHT = 4;
+/**
+ * The counted requests go one at a time, so each handler call's CPU time is its own (notify and
+ * aggregate still run beside them on the stream: their overlap makes the CPU figure an upper bound).
+ */
+const COUNTED_IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 1);
+/** Lambda gives a function one full vCPU at 1,769 MB, and CPU in proportion to memory below that. */
+const FULL_VCPU_MB = 1769;
+/** Memory sizes the projection is printed for. */
+const MEMORY_SIZES = [256, 512, 1024, 1769] as const;
+
+/**
+ * A call's duration on Lambda at `memoryMB`, from its wall time and CPU time here (a whole core):
+ * the waiting (DynamoDB, S3, SES) stays, the CPU part stretches by the CPU share Lambda gives.
+ */
+export function lambdaMs(call: { ms: number; cpuMs: number }, memoryMB: number): number {
+  const cpu = Math.min(call.cpuMs, call.ms);
+  return call.ms - cpu + cpu * Math.max(1, FULL_VCPU_MB / memoryMB);
+}
 const RESULTS = join(
   dirname(fileURLToPath(import.meta.url)),
   'results',
@@ -61,7 +80,12 @@ interface FunctionFigures {
   invocations: number;
   handlerMs: number;
   memoryMB: number;
+  /** GB-seconds at the configured memory, with each call's duration as projected by lambdaMs. */
   gbSeconds: number;
+  /** CPU time here (a whole core), summed over the calls. */
+  cpuMs: number;
+  /** GB-seconds at each of MEMORY_SIZES, projected the same way. */
+  atMemory: Partial<Record<number, number>>;
   readUnits: number;
   writeUnits: number;
   dynamoCalls: number;
@@ -103,10 +127,10 @@ async function main(): Promise<void> {
     const firstCall = stack.invocations.length;
     const before = stack.probe.consumption();
     console.log(
-      `cost: ${QUOTES} quotes through create, send by email, 3 views, sign (${IN_FLIGHT} in flight)...`,
+      `cost: ${QUOTES} quotes through create, send by email, 3 views, sign (${COUNTED_IN_FLIGHT} in flight)...`,
     );
     const links: { quoteId: string; token: string }[] = [];
-    await pool(QUOTES, IN_FLIGHT, async (i) => {
+    await pool(QUOTES, COUNTED_IN_FLIGHT, async (i) => {
       const quote = await http.send<Quote>('POST', `/deals/${deals[i]}/quotes`, {
         token: seller.token,
         expect: 201,
@@ -119,10 +143,17 @@ async function main(): Promise<void> {
       links[i] = { quoteId: quote.body.id, token: new URL(sent.body.url).pathname.split('/q/')[1] ?? '' };
     });
     await stack.drainStreams();
-    await pool(QUOTES * 3, IN_FLIGHT, async (i) => {
-      await http.send('GET', `/q/${links[i % QUOTES]?.token}`, { headers: PAGE_HEADERS });
+    // A view in a browser: the page, then its script's report once the page has been visible
+    // for a second (only that report counts as "viewed" since issue 15).
+    await pool(QUOTES * 3, COUNTED_IN_FLIGHT, async (i) => {
+      const token = links[i % QUOTES]?.token;
+      await http.send('GET', `/q/${token}`, { headers: PAGE_HEADERS });
+      await http.send('POST', `/q/${token}/view`, {
+        headers: { origin: stack.baseUrl, 'user-agent': PAGE_HEADERS['user-agent'] },
+        expect: 204,
+      });
     });
-    await pool(QUOTES, IN_FLIGHT, async (i) => {
+    await pool(QUOTES, COUNTED_IN_FLIGHT, async (i) => {
       await http.send('POST', `/q/${links[i]?.token}/sign`, {
         headers: { origin: stack.baseUrl, 'user-agent': PAGE_HEADERS['user-agent'] },
         body: { name: 'Jeanne Dupont', email: `signer-${i}@customer.example`, consent: true },
@@ -151,15 +182,22 @@ async function main(): Promise<void> {
         handlerMs: 0,
         memoryMB,
         gbSeconds: 0,
+        cpuMs: 0,
+        atMemory: {},
         readUnits: 0,
         writeUnits: 0,
         dynamoCalls: 0,
       };
       const f = perFunction[call.fn] as FunctionFigures;
       f.invocations += 1;
-      // Lambda bills each invocation's duration rounded up to the millisecond.
-      f.handlerMs += Math.ceil(call.ms);
-      f.gbSeconds += (Math.ceil(call.ms) / 1000) * (memoryMB / 1024);
+      f.handlerMs += call.ms;
+      f.cpuMs += Math.min(call.cpuMs, call.ms);
+      // Lambda bills each invocation's duration rounded up to the millisecond: the duration this
+      // call would take at the function's memory (its CPU part slowed to Lambda's CPU share).
+      f.gbSeconds += (Math.ceil(lambdaMs(call, memoryMB)) / 1000) * (memoryMB / 1024);
+      for (const size of MEMORY_SIZES) {
+        f.atMemory[size] = (f.atMemory[size] ?? 0) + (Math.ceil(lambdaMs(call, size)) / 1000) * (size / 1024);
+      }
     }
     for (const [fn, total] of Object.entries(after)) {
       const f = perFunction[fn];
@@ -209,12 +247,27 @@ async function main(): Promise<void> {
       `\ncost of 1,000 quotes through their whole life (measured on ${QUOTES}, scaled ×${f2(scale)})`,
     );
     console.log(
-      `${'function'.padEnd(10)}${'calls'.padStart(8)}${'mean ms'.padStart(9)}${'MB'.padStart(6)}${'GB-s'.padStart(9)}${'RRU'.padStart(9)}${'WRU'.padStart(9)}${'peak RSS MB'.padStart(13)}`,
+      `${'function'.padEnd(10)}${'calls'.padStart(8)}${'mean ms'.padStart(9)}${'CPU ms'.padStart(8)}${'MB'.padStart(6)}${'GB-s'.padStart(9)}${'RRU'.padStart(9)}${'WRU'.padStart(9)}${'peak RSS MB'.padStart(13)}`,
     );
     for (const [fn, f] of Object.entries(perFunction)) {
       console.log(
-        `${fn.padEnd(10)}${f2(f.invocations * scale).padStart(8)}${f2(f.handlerMs / f.invocations).padStart(9)}${String(f.memoryMB).padStart(6)}${f2(f.gbSeconds * scale).padStart(9)}${f2(f.readUnits * scale).padStart(9)}${f2(f.writeUnits * scale).padStart(9)}${(memory[fn] === undefined ? '' : String(memory[fn])).padStart(13)}`,
+        `${fn.padEnd(10)}${f2(f.invocations * scale).padStart(8)}${f2(f.handlerMs / f.invocations).padStart(9)}${f2(f.cpuMs / f.invocations).padStart(8)}${String(f.memoryMB).padStart(6)}${f2(f.gbSeconds * scale).padStart(9)}${f2(f.readUnits * scale).padStart(9)}${f2(f.writeUnits * scale).padStart(9)}${(memory[fn] === undefined ? '' : String(memory[fn])).padStart(13)}`,
       );
+    }
+    console.log(
+      `\nLambda compute per 1,000 quotes at each memory size (CPU part slowed to Lambda's share: 1 vCPU at ${FULL_VCPU_MB} MB):`,
+    );
+    console.log(
+      `${'function'.padEnd(10)}${MEMORY_SIZES.map((m) => `${m} MB: mean ms, $`.padStart(26)).join('')}`,
+    );
+    for (const [fn, f] of Object.entries(perFunction)) {
+      const mine = calls.filter((c) => c.fn === fn);
+      const cells = MEMORY_SIZES.map((m) => {
+        const mean = mine.reduce((sum, c) => sum + lambdaMs(c, m), 0) / mine.length;
+        const dollars = (f.atMemory[m] ?? 0) * scale * PRICES.lambdaGbSecondArm;
+        return `${f2(mean)} ms, $${dollars.toFixed(4)}`.padStart(26);
+      });
+      console.log(`${fn.padEnd(10)}${cells.join('')}`);
     }
     console.log('\nper kind of call (p50 / mean ms, this machine):');
     for (const [kind, k] of Object.entries(byKind)) {
@@ -227,7 +280,7 @@ async function main(): Promise<void> {
       `  SES: ${f2(sesCost.emails)} emails, ${f2(sesCost.attachmentMB)} MB of attachments: $${sesCost.cost.toFixed(4)}`,
     );
     console.log(
-      "\nDurations are this machine's (a process gets a whole core; DynamoDB Local is slower than DynamoDB): Lambda at 512 MB gets about 0.3 vCPU, so CPU-bound work (PDFs) takes longer there; capacity units, calls and emails do not depend on the machine.",
+      "\nDurations are this machine's (a process gets a whole core; DynamoDB Local is slower than DynamoDB). Lambda compute is priced on each call's wall time with its CPU part stretched to the CPU share of the function's memory (512 MB: 0.29 vCPU); capacity units, calls and emails do not depend on the machine.",
     );
 
     mkdirSync(dirname(RESULTS), { recursive: true });
@@ -305,7 +358,8 @@ async function peakMemory(
       succeed: _s,
       ...context
     } = lambdaContext(fn, 29_000);
-    const r = inFreshProcess<{ maxRssMB: number }>(
+    // Async: documents reads the stored PDFs from s3rver, which runs in this process.
+    const r = await inFreshProcessAsync<{ maxRssMB: number }>(
       file,
       `for (const event of input.events) {
          const answer = await mod.handler(event, { ...input.context, getRemainingTimeInMillis: () => 29000 });

@@ -3,7 +3,8 @@
  * to the bundle) and runs it in fresh Node processes: what a Lambda cold start loads. Shared by the
  * bundles, pdf and pages benches.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,30 +77,72 @@ export async function bundle(source: BundleSource): Promise<string> {
  * Runs `body` in a fresh Node process, as an ES module, after `const mod = await import(bundle)`
  * timed into `importMs`. `body` may use `mod`, `input` (the JSON given) and `performance`, and must
  * end with `return <value>`: the value is printed back as JSON with importMs.
+ *
+ * Synchronous: this process does nothing meanwhile, which is what an import timing wants. When the
+ * fresh process calls a server this process hosts (s3rver, the SES emulator, the local API), use
+ * `inFreshProcessAsync`, or the two wait for each other until the handler times out.
  */
 export function inFreshProcess<T>(
   bundlePath: string,
   body: string,
-  options: { input?: unknown; env: NodeJS.ProcessEnv; sourceMaps?: boolean },
+  options: FreshProcessOptions,
 ): T & { importMs: number; processMs: number } {
+  const { args, env } = freshProcess(bundlePath, body, options);
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', env });
+  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.status !== 0) throw new Error(`running ${bundlePath} failed:\n${run.stderr}`);
+  return { ...(JSON.parse(run.stdout) as T & { importMs: number }), processMs };
+}
+
+/** `inFreshProcess` that lets this process's event loop (and the servers it hosts) run meanwhile. */
+export async function inFreshProcessAsync<T>(
+  bundlePath: string,
+  body: string,
+  options: FreshProcessOptions,
+): Promise<T & { importMs: number; processMs: number }> {
+  const { args, env } = freshProcess(bundlePath, body, options);
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const [status] = (await once(child, 'close')) as [number | null];
+  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (status !== 0) throw new Error(`running ${bundlePath} failed:\n${stderr}`);
+  return { ...(JSON.parse(stdout) as T & { importMs: number }), processMs };
+}
+
+interface FreshProcessOptions {
+  input?: unknown;
+  env: NodeJS.ProcessEnv;
+  sourceMaps?: boolean;
+}
+
+function freshProcess(
+  bundlePath: string,
+  body: string,
+  options: FreshProcessOptions,
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const url = pathToFileURL(bundlePath).href;
   const script = `const input = JSON.parse(process.env.CLOSER_BENCH_INPUT ?? 'null');
 const t = performance.now(); const mod = await import(${JSON.stringify(url)}); const importMs = performance.now() - t;
 const value = await (async () => { ${body} })();
 process.stdout.write(JSON.stringify({ ...value, importMs }));
 process.exit(0);`;
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
-    encoding: 'utf8',
+  return {
+    args: ['--input-type=module', '--no-warnings', '-e', script],
     env: {
       ...options.env,
       CLOSER_BENCH_INPUT: JSON.stringify(options.input ?? null),
       NODE_OPTIONS: options.sourceMaps === false ? '' : '--enable-source-maps',
     },
-  });
-  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new Error(`running ${bundlePath} failed:\n${run.stderr}`);
-  return { ...(JSON.parse(run.stdout) as T & { importMs: number }), processMs };
+  };
 }
 
 export function p50(values: readonly number[]): number {
