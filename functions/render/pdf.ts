@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Font, create as parseFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import { encode as encodeQr } from 'uqr';
@@ -8,6 +7,7 @@ import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
+import { TrueTypeFont } from './truetype.ts';
 import type { Paragraph, QuoteView } from './view.ts';
 
 /** What the signed copy's last page certifies. Times are ISO timestamps. */
@@ -104,25 +104,26 @@ const ACTOR_LABELS: Record<EventActor['type'], LabelKey> = {
 };
 
 /**
- * Parsing DejaVu's tables (metrics, cmap, kerning, glyph index) is most of the cost of a render when
- * done per document, so each file is parsed once per process and the parsed font is shared. Sharing
- * is safe: a render lays out and embeds synchronously, and pdfkit keeps its per-document state
- * (subset, layout cache) in its own wrapper, not in the font.
+ * Each font file is read once per process by our TrueType reader (truetype.ts: metrics, cmap, pair
+ * kerning, subsetting; no fontkit) and the reader is shared: it keeps only caches of what it read.
+ * Sharing is safe: a render lays out and embeds synchronously, and pdfkit keeps its per-document
+ * state (subset, layout cache) in its own wrapper, not in the font.
  */
+type Font = TrueTypeFont;
 const parsedFonts = new Map<string, Font>();
 function fontFile(path: string): Font {
   let font = parsedFonts.get(path);
   if (font === undefined) {
-    font = parseFont(readFileSync(path));
+    font = new TrueTypeFont(readFileSync(path));
     parsedFonts.set(path, font);
   }
   return font;
 }
 
 /**
- * Shaped words (fontkit glyph runs, already scaled by pdfkit) per parsed font, shared by every
- * render of the process. pdfkit caches them per document only, so each render re-shaped every word
- * through the font's GSUB/GPOS tables: most of a warm render's time. A run depends on the font and
+ * Laid-out words (glyph runs, already scaled by pdfkit) per parsed font, shared by every
+ * render of the process. pdfkit caches them per document only, so each render would lay out every
+ * word again. A run depends on the font and
  * the word alone, and pdfkit never modifies one (word spacing copies it), so the bytes are the same.
  * Emptied now and then so that a long-lived process does not keep every word it ever printed.
  */
@@ -130,9 +131,17 @@ const shapedWords = new Map<Font, Record<string, unknown>>();
 const RENDERS_PER_SHAPE_CACHE = 500;
 let rendersSinceShapeReset = 0;
 
+/**
+ * Widths of whole strings (in pdfkit's 1000-unit space) per parsed font, shared by every render like
+ * the words above: the layout measures each cell's text and words several times (wrapping, shrinking,
+ * right alignment), and pdfkit would split and sum the string's words each time.
+ */
+const stringWidths = new Map<Font, Map<string, number>>();
+
 interface PdfkitEmbeddedFont {
   font?: Font;
   layoutCache?: Record<string, unknown>;
+  layout?(text: string, features: undefined, onlyWidth: true): { advanceWidth: number };
 }
 
 function shareShapedWords(doc: PDFKit.PDFDocument): void {
@@ -146,7 +155,10 @@ function shareShapedWords(doc: PDFKit.PDFDocument): void {
   if (current.layoutCache !== shared) current.layoutCache = shared;
 }
 
-/** pdfkit takes a parsed fontkit font wherever it takes a font; @types/pdfkit only lists paths and bytes. */
+/**
+ * pdfkit takes a parsed font (anything with fontkit's `layout`) wherever it takes a font; @types/pdfkit
+ * only lists paths and bytes.
+ */
 function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
   return font as unknown as PDFKit.Mixins.PDFFontSource;
 }
@@ -205,6 +217,11 @@ class Layout {
   readonly width: number;
   y: number;
   private readonly fontNames: Record<FontKey, string>;
+  /**
+   * The text colour last set on a page. Shapes and images set theirs between save and restore, so
+   * on the same page the colour is still in force and is not written again before the next text.
+   */
+  private textFill?: { color: string; page: PDFKit.PDFPage };
 
   constructor(
     readonly view: QuoteView,
@@ -279,9 +296,24 @@ class Layout {
     shareShapedWords(this.doc);
   }
 
+  /** pdfkit's `widthOfString`, computed as pdfkit does (so the bytes are the same), from a shared cache. */
   measure(text: string, font: FontKey, size: number, characterSpacing = 0): number {
     this.use(font, size);
-    return this.doc.widthOfString(text, { characterSpacing });
+    const current = (this.doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
+    if (current?.font === undefined || current.layout === undefined) {
+      return this.doc.widthOfString(text, { characterSpacing });
+    }
+    let widths = stringWidths.get(current.font);
+    if (widths === undefined) {
+      widths = new Map();
+      stringWidths.set(current.font, widths);
+    }
+    let width = widths.get(text);
+    if (width === undefined) {
+      width = current.layout(text, undefined, true).advanceWidth;
+      widths.set(text, width);
+    }
+    return ((width * (size / 1000) + characterSpacing * (text.length - 1)) * 100) / 100;
   }
 
   /**
@@ -341,7 +373,12 @@ class Layout {
     }
     const left = options.align === 'right' ? x - width : options.align === 'center' ? x - width / 2 : x;
     this.use(run.font, size);
-    this.doc.fillColor(run.color).text(run.text, left, y, { lineBreak: false, characterSpacing: spacing });
+    const page = this.doc.page;
+    if (this.textFill?.color !== run.color || this.textFill.page !== page) {
+      this.doc.fillColor(run.color);
+      this.textFill = { color: run.color, page };
+    }
+    this.doc.text(run.text, left, y, { lineBreak: false, characterSpacing: spacing });
   }
 
   rule(y: number, color: string, thickness: number, from = this.left, to = this.right): void {
@@ -1164,6 +1201,7 @@ export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions 
   const { certificate } = options;
   if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
     shapedWords.clear();
+    stringWidths.clear();
     rendersSinceShapeReset = 1;
   }
   const layout = new Layout(view, {

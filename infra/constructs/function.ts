@@ -77,7 +77,12 @@ export const HOUSE_ESBUILD = {
   target: 'node22',
   /** Packages replaced by a stub (see each stub for why). */
   alias: {
-    brotli: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'brotli'),
+    // pdfkit's font engine: our PDFs pass fonts parsed by functions/render/truetype.ts instead.
+    fontkit: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'fontkit'),
+    // pdfkit's line wrapping, unused: our layout breaks lines itself (lineBreak: false).
+    linebreak: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'linebreak'),
+    // pdfkit's PDF encryption, unused (exactly this path: @libpdf/core's `aes.js` import stays real).
+    '@noble/ciphers/aes': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'noble-aes'),
     '@aws-sdk/credential-provider-node': join(
       PROJECT_ROOT,
       'infra',

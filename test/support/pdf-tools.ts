@@ -75,3 +75,42 @@ export function flipByte(bytes: Uint8Array, at = Math.floor(bytes.length / 3)): 
   copy[at] = (copy[at] ?? 0) ^ 0x01;
   return copy;
 }
+
+export interface PdffontsRow {
+  name: string;
+  type: string;
+  embedded: boolean;
+  subset: boolean;
+  unicode: boolean;
+}
+
+/** poppler's `pdffonts`: each font of the file, as poppler reads it. */
+export function pdffonts(bytes: Uint8Array): PdffontsRow[] {
+  return withFile(bytes, (path) => {
+    const lines = execFileSync('pdffonts', [path], { encoding: 'utf8' }).split('\n').slice(2);
+    return lines
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        // name type [encoding] emb sub uni object-id generation
+        const parts = line.trim().split(/\s+/);
+        const flags = parts.slice(-5, -2);
+        return {
+          name: parts[0] ?? '',
+          type: line.slice(37, 54).trim(),
+          embedded: flags[0] === 'yes',
+          subset: flags[1] === 'yes',
+          unicode: flags[2] === 'yes',
+        };
+      });
+  });
+}
+
+/** Renders every page with poppler (FreeType reads the embedded fonts); what it reported on stderr. */
+export function rasterErrors(bytes: Uint8Array): string {
+  return withFile(bytes, (path) => {
+    const out = spawnSync('pdftoppm', ['-r', '20', '-png', path, `${path}-page`], { encoding: 'utf8' });
+    if (out.error)
+      throw new Error(`pdftoppm could not run (apt-get install poppler-utils): ${out.error.message}`);
+    return `${out.stderr}${out.status === 0 ? '' : `exit ${out.status}`}`;
+  });
+}
