@@ -53,7 +53,7 @@ export const routes = [
   { method: 'GET', path: '/deals/{id}/quotes', fn: 'api', auth: 'rep', operation: 'listDealQuotes' },
   { method: 'POST', path: '/deals/{id}/quotes', fn: 'api', auth: 'rep', operation: 'createQuote' },
   { method: 'GET', path: '/quotes/{id}', fn: 'api', auth: 'rep', operation: 'getQuote' },
-  { method: 'GET', path: '/quotes/{id}/preview', fn: 'api', auth: 'rep', operation: 'previewQuote' },
+  { method: 'GET', path: '/quotes/{id}/preview', fn: 'documents', auth: 'rep', operation: 'previewQuote' },
   { method: 'GET', path: '/quotes/{id}/pdf', fn: 'documents', auth: 'rep', operation: 'getQuotePdf' },
   { method: 'POST', path: '/quotes/{id}/send', fn: 'documents', auth: 'rep', operation: 'sendQuote' },
   { method: 'POST', path: '/quotes/{id}/resend', fn: 'api', auth: 'rep', operation: 'resendQuote' },
@@ -104,7 +104,7 @@ export const routes = [
 
   // The console's quote builder and activity feed (issue 13).
   { method: 'PATCH', path: '/quotes/{id}', fn: 'api', auth: 'rep', operation: 'updateQuoteDraft' },
-  { method: 'GET', path: '/quotes/{id}/email', fn: 'api', auth: 'rep', operation: 'previewQuoteEmail' },
+  { method: 'GET', path: '/quotes/{id}/email', fn: 'documents', auth: 'rep', operation: 'previewQuoteEmail' },
   { method: 'GET', path: '/activity', fn: 'api', auth: 'rep', operation: 'listActivity' },
   { method: 'POST', path: '/activity/read', fn: 'api', auth: 'rep', operation: 'markActivityRead' },
   // Webhooks (managers only): endpoints, their secret's rotation, their delivery log.

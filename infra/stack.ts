@@ -43,12 +43,14 @@ export interface FunctionPlan {
  */
 export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   api: {
-    description: 'Closer rep API (JSON, quote preview)',
+    // Renders nothing (the builder's previews are documents' routes); templates/ for the template list.
+    description: 'Closer rep API (JSON)',
     memorySize: 512,
     timeout: Duration.seconds(10),
     table: 'RW',
     templates: true,
-    // Resending a quote unseals its kept link token and seals it into quote.resent.
+    // Resending a quote unseals its kept link token and seals it into quote.resent; webhook secrets
+    // are sealed with it too.
     linkKey: true,
   },
   pages: {

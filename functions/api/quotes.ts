@@ -1,27 +1,22 @@
 import * as z from 'zod/mini';
 import { defineOperation } from '#http/operation';
-import { html, json } from '#http/response';
-import { renderQuoteHtml } from '#render/html';
+import { json } from '#http/response';
 import { listTemplates as templates } from '#render/templates';
 import { IdParams } from '#schemas/common';
 import { RemindInput, RemindResult } from '#schemas/follow-through';
 import {
   QuoteCreateInput,
   QuoteDraftPatch,
-  QuoteEmailPreview,
-  QuoteEmailQuery,
   QuoteResendInput,
   QuoteSendResult,
 } from '#schemas/quote-requests';
 import { Quote, TemplateSummary } from '#schemas/quotes';
 import {
   createQuote as create,
-  previewQuoteEmail as emailPreview,
   getQuoteFor,
   listDealQuotes as list,
   reviseQuote as revise,
   updateQuoteDraft as updateDraft,
-  viewOf,
   withdrawQuote as withdraw,
 } from '#services/quotes';
 import { remindNow } from '#services/reminders';
@@ -54,24 +49,6 @@ export const createQuote = defineOperation(
 export const getQuote = defineOperation(
   { summary: 'Get a quote', tags: ['quotes'], params: IdParams, response: Quote, errors: [404] },
   async ({ params, user }) => json(200, (await getQuoteFor(params.id, user)).quote),
-);
-
-export const previewQuote = defineOperation(
-  {
-    summary: 'The quote as the customer will see it (HTML)',
-    tags: ['quotes'],
-    params: IdParams,
-    response: { mediaType: 'text/html', description: 'the rendered quote' },
-    errors: [404],
-  },
-  async ({ params, user }) => {
-    const { quote } = await getQuoteFor(params.id, user);
-    return html(200, renderQuoteHtml(viewOf(quote)), {
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
-      'cache-control': 'no-store',
-    });
-  },
 );
 
 export const reviseQuote = defineOperation(
@@ -132,20 +109,6 @@ export const updateQuoteDraft = defineOperation(
     errors: [404, 409],
   },
   async ({ params, body, user }) => json(200, await updateDraft(params.id, body, user)),
-);
-
-export const previewQuoteEmail = defineOperation(
-  {
-    summary: 'The quote email as it would be sent with this subject and message (the send dialog)',
-    description:
-      "Subject and message default to the template's in the quote's locale; `defaultSubject` and `defaultMessage` give those defaults filled in. The link in the preview is a stand-in.",
-    tags: ['quotes'],
-    params: IdParams,
-    query: QuoteEmailQuery,
-    response: QuoteEmailPreview,
-    errors: [404],
-  },
-  async ({ params, query, user }) => json(200, await emailPreview(params.id, query, user)),
 );
 
 export const remindQuote = defineOperation(

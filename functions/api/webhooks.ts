@@ -18,7 +18,7 @@ import {
   redeliver,
   removeWebhook,
   rotateWebhookSecret as rotate,
-} from '#services/webhooks';
+} from '#services/webhook-endpoints';
 
 /** Webhook endpoints: managers only (a rep gets 403 on every route). */
 const tags = ['webhooks'];

@@ -1,7 +1,7 @@
 import type { Contract } from '#http/operation';
 import { IdParams } from '#schemas/common';
 import { TokenParams } from '#schemas/public';
-import { QuoteSendInput, QuoteSendResult } from '#schemas/quote-requests';
+import { QuoteEmailPreview, QuoteEmailQuery, QuoteSendInput, QuoteSendResult } from '#schemas/quote-requests';
 
 /**
  * The contracts of the `documents` routes, apart from their implementation, so the OpenAPI
@@ -42,5 +42,23 @@ export const documentContracts = {
     response: { mediaType: 'application/pdf', description: 'the quote PDF' },
     // 503 with Retry-After (HTML page or JSON): signed, the sealed copy not built yet.
     errors: [404, 410, 503],
+  },
+  // The quote builder's previews render like the PDF and the emails do: here, not in `api`.
+  previewQuote: {
+    summary: 'The quote as the customer will see it (HTML)',
+    tags: ['quotes'],
+    params: IdParams,
+    response: { mediaType: 'text/html', description: 'the rendered quote' },
+    errors: [404],
+  },
+  previewQuoteEmail: {
+    summary: 'The quote email as it would be sent with this subject and message (the send dialog)',
+    description:
+      "Subject and message default to the template's in the quote's locale; `defaultSubject` and `defaultMessage` give those defaults filled in. The link in the preview is a stand-in.",
+    tags: ['quotes'],
+    params: IdParams,
+    query: QuoteEmailQuery,
+    response: QuoteEmailPreview,
+    errors: [404],
   },
 } as const satisfies Record<string, Contract>;

@@ -12,6 +12,7 @@ import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePd
 import { getQuoteFor } from '#services/quotes';
 import { contentSecurityPolicy, newNonce, PUBLIC_HEADERS, visitorOf, wantsHtml } from '../pages/security.ts';
 import { documentContracts as c } from './contracts.ts';
+import { previewOperations } from './previews.ts';
 
 /** Seconds a client should wait before asking again for a signed copy being sealed. */
 const SEAL_RETRY_AFTER = 5;
@@ -86,4 +87,5 @@ export const documentOperations = {
   sendQuote: defineOperation(c.sendQuote, async ({ params, body, user }) =>
     json(200, await sendQuote(params.id, body, user)),
   ),
+  ...previewOperations,
 };

@@ -3,7 +3,6 @@ import type { User } from '#contracts/actor';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { newEvent, userActor } from '#domain/events';
 import { draftQuote, formatQuoteNumber, QuoteStateError } from '#domain/quotes';
-import { defaultQuoteEmail, renderQuoteEmail } from '#render/email';
 import { DEFAULT_TEMPLATE_ID, getTemplate, type Template } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Company, Contact } from '#schemas/catalog';
@@ -218,33 +217,4 @@ export async function updateQuoteDraft(id: string, patch: QuoteDraftPatch, user:
   };
   await saveQuote({ before: quote, after, events: [], action: 'edited' });
   return after;
-}
-
-/**
- * The quote email as `POST /quotes/{id}/send` would write it with this subject and message (the
- * template's, in the quote's locale, when absent), for the send dialog. The link is a stand-in:
- * the real one is made when the quote is sent.
- */
-export async function previewQuoteEmail(
-  id: string,
-  input: { to?: string | undefined; subject?: string | undefined; message?: string | undefined },
-  user: User,
-) {
-  const { quote } = await getQuoteFor(id, user);
-  const view = viewOf(quote);
-  const defaults = defaultQuoteEmail(view);
-  const email = renderQuoteEmail(view, {
-    url: `${publicBaseUrl()}/q/…`,
-    ...(input.subject ? { subject: input.subject } : {}),
-    ...(input.message ? { message: input.message } : {}),
-  });
-  return {
-    to: input.to ?? quote.recipient.email,
-    subject: email.subject,
-    message: input.message ?? defaults.message,
-    defaultSubject: defaults.subject,
-    defaultMessage: defaults.message,
-    html: email.html,
-    text: email.text,
-  };
 }

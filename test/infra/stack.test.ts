@@ -302,22 +302,27 @@ describe('CloserStack functions', () => {
     for (const statement of reads) expect(resourcesOf(statement)).not.toContain('*');
   });
 
-  it('ships an ESM bundle with its source map, and templates/ to the functions that render', () => {
-    // Arrange
+  /** The folder of a function's code asset: the zip whose asset hash names its S3 key. */
+  function assetDir(name: keyof typeof functionPlans): string {
     const assembly = app.synth();
     const manifest = JSON.parse(
       readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'),
     ) as { files: Record<string, { source: { path: string } }> };
-    const functions = Object.values(closerFunctions(template));
+    const fn = Object.values(closerFunctions(template)).find(
+      (f) => f.Properties.Description === functionPlans[name].description,
+    );
+    const key = (fn?.Properties.Code as { S3Key: string } | undefined)?.S3Key ?? '';
+    const asset = manifest.files[key.replace(/\.zip$/, '')];
+    if (!asset) throw new Error(`no asset for ${name}`);
+    return join(assembly.directory, asset.source.path);
+  }
+
+  it('ships an ESM bundle with its source map, and templates/ to the functions that render', () => {
     // Assert
-    expect(functions).toHaveLength(stackFunctionNames().length);
+    expect(Object.values(closerFunctions(template))).toHaveLength(stackFunctionNames().length);
     for (const name of stackFunctionNames()) {
-      // Act: the function's code is the zip whose asset hash names its S3 key.
-      const fn = functions.find((f) => f.Properties.Description === functionPlans[name].description);
-      const key = (fn?.Properties.Code as { S3Key: string } | undefined)?.S3Key ?? '';
-      const asset = manifest.files[key.replace(/\.zip$/, '')];
-      if (!asset) throw new Error(`no asset for ${name}`);
-      const dir = join(assembly.directory, asset.source.path);
+      // Act
+      const dir = assetDir(name);
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire as __closerCreateRequire } from 'node:module';")).toBe(
         true,
@@ -325,6 +330,21 @@ describe('CloserStack functions', () => {
       expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
       expect(existsSync(join(dir, 'templates', 'locales'))).toBe(functionPlans[name].templates);
     }
+  });
+
+  it('keeps renderers, email and webhook deliveries out of the api bundle (its routes use none)', () => {
+    // Act: the modules bundled, as the source map lists them (paths relative to the bundle)
+    const { sources } = JSON.parse(readFileSync(join(assetDir('api'), 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    // Assert: the builder's previews are served by documents, webhook deliveries by notify/deliver
+    const heavy = sources.filter((s) =>
+      /node_modules\/(handlebars|pdfkit|fontkit|@aws-sdk\/client-ses)\/|functions\/(mail|render\/(html|email|pdf|page))/.test(
+        s,
+      ),
+    );
+    expect(heavy).toEqual([]);
+    expect(sources.some((s) => s.endsWith('functions/services/webhook-endpoints.ts'))).toBe(true);
   });
 });
 
