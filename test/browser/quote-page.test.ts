@@ -143,6 +143,15 @@ describe('the quote page in a browser', () => {
     expect(signed.signature).toMatchObject({ name: 'Jeanne Dupont', method: 'drawn', consent: true });
     expect(signed.signature.image).toMatch(/^data:image\/png;base64,/);
     expect(await text(page, '#answer .mono')).toBe(signed.documentHash);
+    // notify seals the copy a moment after the signature: once it has, a reload offers it.
+    const sealed = await eventually(async () => {
+      const current = await rep.ok('GET', `/quotes/${quote.id}`);
+      if (!current.signedCopyHash) throw new Error('the signed copy is not sealed yet');
+      return current;
+    });
+    expect(sealed.signedCopyHash).toMatch(/^[0-9a-f]{64}$/);
+    await page.reload();
+    expect(await text(page, '.notice')).not.toContain('being sealed');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('#answer a[download]').click(),

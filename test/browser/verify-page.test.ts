@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '#test/eventually';
 import { launchBrowser } from './support/browser.ts';
 import { collectProblems, seriousAxeViolations } from './support/page-checks.ts';
 import { dealWithLines, repClient, type Stack, screenshots, startStack } from './support/stack.ts';
@@ -38,8 +39,13 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'Jeanne Dupont', consent: true }),
   });
   expect(answer.status).toBe(200);
-  // The signing answer comes once the sealed copy is stored: the download is that copy.
-  const copyBytes = Buffer.from(await (await fetch(`${stack.baseUrl}/q/${token}/pdf`)).arrayBuffer());
+  // notify seals the copy a moment after the answer; until then the link answers 503 (Retry-After).
+  const copyBytes = await eventually(async () => {
+    const response = await fetch(`${stack.baseUrl}/q/${token}/pdf`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (response.status !== 200) throw new Error(`the signed copy answered ${response.status}`);
+    return bytes;
+  });
   expect(copyBytes.subarray(0, sent.length).equals(sent)).toBe(true);
   expect(copyBytes.length).toBeGreaterThan(sent.length);
   signed = {

@@ -126,8 +126,12 @@ describe('the sealed signed copy', () => {
   });
 });
 
-/** Makes a signed quote look as it does between the signature and its seal: no copy recorded. */
-async function unsealed(quote: { dealId: string; id: string; signedCopyHash?: string }) {
+/**
+ * Makes a signed quote look as it does between the signature and its seal: no copy recorded. Waits
+ * first for notify's signed-copy email, which would otherwise seal it again (as it should).
+ */
+async function unsealed(quote: { dealId: string; id: string; signedCopyHash?: string }, email: string) {
+  await waitForEmails((e) => to(email)(e) && e.attachments.some((a) => a.filename.endsWith('-signed.pdf')));
   await db.send(
     new UpdateCommand({
       TableName: table(),
@@ -140,8 +144,8 @@ async function unsealed(quote: { dealId: string; id: string; signedCopyHash?: st
 
 describe('a signed copy not sealed yet', () => {
   it('is announced on the page, and its PDF link answers 503 with Retry-After in the quote language', async () => {
-    const { quote, token } = await signedQuote({ locale: 'fr' });
-    await unsealed(quote);
+    const { quote, token, contact } = await signedQuote({ locale: 'fr' });
+    await unsealed(quote, contact.email);
 
     const page = await call('GET', `/q/${token}`);
     const html = await call('GET', `/q/${token}/pdf`);
@@ -167,8 +171,8 @@ describe('a signed copy not sealed yet', () => {
   });
 
   it('is sealed by the signed-copy email when notify could not seal it (a retry by deliver)', async () => {
-    const { quote, token } = await signedQuote();
-    await unsealed(quote);
+    const { quote, token, contact } = await signedQuote();
+    await unsealed(quote, contact.email);
     const { EMAIL_WORK } = await import('#services/notify');
     await import('#services/email-documents');
     const { runWorkItems } = await import('#services/work');
