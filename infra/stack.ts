@@ -56,8 +56,9 @@ export const functionPlans: Record<CloserFunctionName, FunctionPlan> = {
   pages: {
     // Signing writes the signature; the sealed copy is built by notify (no PDF or seal code here).
     description: 'Closer public quote pages and customer actions',
-    memorySize: 1024,
-    timeout: Duration.seconds(20),
+    // Its requests wait on DynamoDB far more than they compute (bench/README.md, "Memory").
+    memorySize: 512,
+    timeout: Duration.seconds(10),
     table: 'RW',
     templates: true,
     // Signing seals the customer's token into quote.signed, so notify can link the signed copy.
