@@ -9,13 +9,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import {
-  AWS_SDK_EXTERNALS,
-  assetFile,
-  functionAssets,
-  HOUSE_ESBUILD,
-  PROJECT_ROOT,
-} from '#infra/constructs/function';
+import { assetFile, functionAssets, houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
 
 /** Inside the repo so an external SDK resolves from node_modules; git-ignored. */
 export const WORK_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'closer-bench');
@@ -45,26 +39,12 @@ export async function bundle(source: BundleSource): Promise<string> {
       ? { entryPoints: [source.entry.file] }
       : { stdin: { contents: source.entry.source, resolveDir: PROJECT_ROOT, loader: 'ts' as const } }),
     absWorkingDir: source.root ?? PROJECT_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    target: HOUSE_ESBUILD.target,
-    minify: HOUSE_ESBUILD.minify,
-    sourcemap: HOUSE_ESBUILD.sourcemap,
-    sourcesContent: HOUSE_ESBUILD.sourcesContent,
-    mainFields: [...HOUSE_ESBUILD.mainFields],
-    banner: { js: HOUSE_ESBUILD.banner },
     // A "before" checkout is built as it was: without the stubs this one adds.
-    alias:
-      source.root || source.stubs === false
-        ? {}
-        : Object.fromEntries(
-            Object.entries(HOUSE_ESBUILD.alias).filter(
-              ([name]) => !source.sdkExternal || !name.startsWith('@aws-sdk/'),
-            ),
-          ),
-    external: source.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
+    ...houseBuildOptions({
+      sdkExternal: source.sdkExternal,
+      stubs: !(source.root || source.stubs === false),
+    }),
+    outfile,
     logLevel: 'error',
   });
   for (const asset of source.assetsOf && !source.root ? functionAssets(source.assetsOf) : []) {

@@ -98,6 +98,35 @@ export const HOUSE_ESBUILD = {
     "import { createRequire as __closerCreateRequire } from 'node:module';const require = __closerCreateRequire(import.meta.url);",
 } as const;
 
+/**
+ * The esbuild options of a function's bundle as the construct builds it (SDK bundled, stubs in),
+ * for the code that builds bundles outside CDK: the bundle benchmark and the tests that check what a
+ * bundle contains. `sdkExternal` leaves the SDK (and its stubs) out, as with `bundleAwsSdk: false`;
+ * `stubs: false` builds without HOUSE_ESBUILD.alias (the bare-client baseline, an older checkout).
+ */
+export function houseBuildOptions(options: { sdkExternal?: boolean; stubs?: boolean } = {}) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    target: HOUSE_ESBUILD.target,
+    minify: HOUSE_ESBUILD.minify,
+    sourcemap: HOUSE_ESBUILD.sourcemap,
+    sourcesContent: HOUSE_ESBUILD.sourcesContent,
+    mainFields: [...HOUSE_ESBUILD.mainFields],
+    banner: { js: HOUSE_ESBUILD.banner },
+    alias:
+      options.stubs === false
+        ? {}
+        : Object.fromEntries(
+            Object.entries(HOUSE_ESBUILD.alias).filter(
+              ([name]) => !options.sdkExternal || !name.startsWith('@aws-sdk/'),
+            ),
+          ),
+    external: options.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
+  };
+}
+
 export interface CloserFunctionProps {
   /** The folder under functions/ holding the entry point (functions/<name>/handler.ts). */
   name: string;

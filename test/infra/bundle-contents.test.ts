@@ -1,6 +1,6 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { HOUSE_ESBUILD, PROJECT_ROOT } from '#infra/constructs/function';
+import { houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
 
 /**
  * What a function's bundle contains, built with the construct's esbuild settings (the SDK bundled,
@@ -11,16 +11,10 @@ async function bundleInputs(name: string): Promise<string[]> {
   const result = await build({
     entryPoints: [`functions/${name}/handler.ts`],
     absWorkingDir: PROJECT_ROOT,
-    bundle: true,
+    ...houseBuildOptions(),
+    sourcemap: false,
     write: false,
-    platform: 'node',
-    format: 'esm',
     outfile: `${name}.mjs`,
-    target: HOUSE_ESBUILD.target,
-    minify: HOUSE_ESBUILD.minify,
-    mainFields: [...HOUSE_ESBUILD.mainFields],
-    banner: { js: HOUSE_ESBUILD.banner },
-    alias: HOUSE_ESBUILD.alias,
     metafile: true,
     logLevel: 'error',
   });

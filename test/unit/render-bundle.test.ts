@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundledTemplatesDir, HOUSE_ESBUILD, PROJECT_ROOT } from '#infra/constructs/function';
+import { bundledTemplatesDir, houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
 import { renderCertificatePdf, renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import { quoteView } from '#render/view';
@@ -53,14 +53,9 @@ describe('the bundled PDF renderer', () => {
     await build({
       stdin: { contents: ENTRY, resolveDir: PROJECT_ROOT, loader: 'ts' },
       absWorkingDir: PROJECT_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
+      ...houseBuildOptions(),
+      sourcemap: false,
       outfile,
-      target: HOUSE_ESBUILD.target,
-      mainFields: [...HOUSE_ESBUILD.mainFields],
-      banner: { js: HOUSE_ESBUILD.banner },
-      alias: HOUSE_ESBUILD.alias,
       metafile: true,
       logLevel: 'error',
     }).then((result) => {
