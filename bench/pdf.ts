@@ -124,6 +124,9 @@ function childTreeRss(): number {
   return total;
 }
 
+/** Renders of each size before any pdfkit timing. */
+const WARMUP_RENDERS = 100;
+
 async function benchPdfkit(view: QuoteView): Promise<Stats> {
   const times: number[] = [];
   let bytes = 0;
@@ -147,8 +150,14 @@ async function main(): Promise<void> {
   const large = quoteView(quote(120), getTemplate('classic'));
   sampleMemory();
 
-  // A few warm-up renders so that the JIT has settled before we time anything.
-  for (let i = 0; i < 10; i += 1) await renderQuotePdf(large);
+  // Warm-up renders of both sizes until the JIT has settled: V8 optimises pdfkit's and the layout's
+  // hot functions only after many calls. With 10 renders of the large quote only, the first of the
+  // 200 timed small renders still ran partly unoptimised and the p50 read ~11 ms instead of ~7 ms.
+  // A process's first renders are slower than its p50: `cold` and the fresh-process rows show them.
+  for (let i = 0; i < WARMUP_RENDERS; i += 1) {
+    await renderQuotePdf(small);
+    await renderQuotePdf(large);
+  }
 
   collect();
   const baselineHeap = process.memoryUsage().heapUsed;
