@@ -1,9 +1,11 @@
+import type * as z from 'zod/mini';
 import { linkKey } from '#config/link-key';
 import type { User } from '#contracts/actor';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { sealToken } from '#domain/tokens';
 import { newWebhookSecret, UnsafeUrlError, type WebhookBody } from '#domain/webhooks';
 import { checkDestination } from '#outbound/http';
+import type { Webhook } from '#schemas/webhooks';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import {
   deleteWebhook,
@@ -36,20 +38,8 @@ export function outboundOptions() {
   return { allowLocalHttp: process.env.WEBHOOKS_ALLOW_LOCAL_HTTP === 'true' };
 }
 
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  description?: string;
-  ownerId: string;
-  createdAt: string;
-  updatedAt: string;
-  failingSince?: string;
-  disabledAt?: string;
-  disabledReason?: string;
-  previousSecretUntil?: string;
-}
+/** What the API shows of an endpoint: the `Webhook` schema of the routes. */
+export type WebhookView = z.output<typeof Webhook>;
 
 /** What the API shows of an endpoint: never its secret (sealed or not), never its owner's email. */
 function viewOf(record: WebhookRecord, now = new Date().toISOString()): WebhookView {

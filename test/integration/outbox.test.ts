@@ -1,4 +1,3 @@
-import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '#contracts/actor';
@@ -72,8 +71,8 @@ beforeAll(async () => {
   store = await import('#store/client');
   keysModule = await import('#store/keys');
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isOutboxEvent } = await import('#contracts/streams');
-  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+  // The filter of the cloud's event source mapping, as npm start and the global setup use.
+  const { isNotifyRecord } = await import('#contracts/streams');
   poller = startStreamPoller({
     endpoint: dynamo,
     tableName: TABLE,
@@ -82,8 +81,7 @@ beforeAll(async () => {
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     pollIntervalMs: 100,
-    filter: (record: DynamoDBRecord) =>
-      record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
+    filter: isNotifyRecord,
   });
 }, 60_000);
 
