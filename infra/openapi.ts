@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { OPENAPI_FILE, openApiFileText } from '../functions/api/openapi.ts';
 
 const file = fileURLToPath(OPENAPI_FILE);
-const text = openApiFileText();
+const text = await openApiFileText();
 let current = '';
 try {
   current = readFileSync(file, 'utf8');

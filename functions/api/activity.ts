@@ -1,27 +1,14 @@
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
-import { ActivityPage, ActivityQuery, ActivityReadInput, ActivityReadResult } from '#schemas/activity';
 import { listActivity as list, markActivityRead as markRead } from '#services/activity';
 
-export const listActivity = defineOperation(
-  {
-    summary: "My activity feed: customers' actions and email outcomes on the deals I can see, newest first",
-    description:
-      "A rep reads the events of the deals they own or observe (as they were when the event happened); a manager reads every deal's. Types: quote.viewed (first view only), quote.signed, quote.changes_requested, quote.declined, quote.expired, email.failed. `unread` counts the items newer than the caller's read mark (up to 100). Served from the caller's own feed partition (one Query), written by the stream consumer within a few seconds of the event.",
-    tags: ['activity'],
-    query: ActivityQuery,
-    response: ActivityPage,
-  },
-  async ({ query, user }) => json(200, await list(user, query)),
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts/activity.ts').then((m) => m.activityContracts);
+
+export const listActivity = defineOperation(contracts, 'listActivity', async ({ query, user }) =>
+  json(200, await list(user, query)),
 );
 
-export const markActivityRead = defineOperation(
-  {
-    summary: 'Mark my activity feed read up to a moment (the newest item seen)',
-    description: 'The mark only moves forward: an older moment than the current mark changes nothing.',
-    tags: ['activity'],
-    body: ActivityReadInput,
-    response: ActivityReadResult,
-  },
-  async ({ body, user }) => json(200, await markRead(user, body.at)),
+export const markActivityRead = defineOperation(contracts, 'markActivityRead', async ({ body, user }) =>
+  json(200, await markRead(user, body.at)),
 );

@@ -235,16 +235,29 @@ export function buildOpenApi(
 /** Where the generated document lives: next to the operation that serves it. */
 export const OPENAPI_FILE = new URL('./openapi.json', import.meta.url);
 
-/** The document of this code's contracts: every function's routes. */
-export function openApiDocument() {
-  const contracts = Object.fromEntries(Object.entries(operations).map(([name, op]) => [name, op.contract]));
-  return buildOpenApi(
-    { ...contracts, ...documentContracts, ...pageContracts, ...bulkContracts, ...verifyContracts },
-    { version: '0.1.0' },
+/**
+ * Every route's contract, keyed by operation: api's (built here, as a first request would), then the
+ * other functions'. The order is the document's.
+ */
+export async function allContracts(): Promise<Record<string, Contract>> {
+  const api = await Promise.all(
+    Object.entries(operations).map(async ([name, op]) => [name, await op.contract()] as const),
   );
+  return {
+    ...Object.fromEntries(api),
+    ...documentContracts,
+    ...pageContracts,
+    ...bulkContracts,
+    ...verifyContracts,
+  };
+}
+
+/** The document of this code's contracts: every function's routes. */
+export async function openApiDocument() {
+  return buildOpenApi(await allContracts(), { version: '0.1.0' });
 }
 
 /** The file's text: compact JSON, served as it is (`jq . functions/api/openapi.json` to read it). */
-export function openApiFileText(): string {
-  return `${JSON.stringify(openApiDocument())}\n`;
+export async function openApiFileText(): Promise<string> {
+  return `${JSON.stringify(await openApiDocument())}\n`;
 }

@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import * as z from 'zod/mini';
 import type { OperationOf } from '#contracts/routes';
 import type { Contract, Operation } from '#http/operation';
 import { defineOperation } from '#http/operation';
 import { jsonText } from '#http/response';
-import { withMeta } from '#schemas/common';
 import * as activity from './activity.ts';
 import * as catalog from './catalog.ts';
 import * as deals from './deals.ts';
@@ -46,14 +44,11 @@ function openApiText(): string {
   return document;
 }
 
-export const getOpenApi = defineOperation(
-  {
-    summary: 'This API description (OpenAPI 3.1)',
-    tags: ['meta'],
-    auth: 'public',
-    response: withMeta(z.looseObject({ openapi: z.string() }), { id: 'OpenApiDocument' }),
-  },
-  async () => jsonText(200, openApiText()),
+/** Built on its first request (see `Contracts`). */
+const metaContracts = () => import('./contracts/meta.ts').then((m) => m.metaContracts);
+
+export const getOpenApi = defineOperation(metaContracts, 'getOpenApi', async () =>
+  jsonText(200, openApiText()),
 );
 
 export const operations: Record<OperationOf<'api'>, Operation<Contract>> = { ...apiOperations, getOpenApi };

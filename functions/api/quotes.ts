@@ -1,16 +1,6 @@
-import * as z from 'zod/mini';
 import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { listTemplates as templates } from '#render/templates';
-import { IdParams } from '#schemas/common';
-import { RemindInput, RemindResult } from '#schemas/follow-through';
-import {
-  QuoteCreateInput,
-  QuoteDraftPatch,
-  QuoteResendInput,
-  QuoteSendResult,
-} from '#schemas/quote-requests';
-import { Quote, TemplateSummary } from '#schemas/quotes';
 import {
   createQuote as create,
   getQuoteFor,
@@ -22,105 +12,43 @@ import {
 import { remindNow } from '#services/reminders';
 import { resendQuote as resend } from '#services/resend';
 
-export const listDealQuotes = defineOperation(
-  {
-    summary: "A deal's quotes, newest first",
-    tags: ['quotes'],
-    params: IdParams,
-    response: z.object({ items: z.array(Quote) }),
-    errors: [404],
-  },
-  async ({ params, user }) => json(200, { items: await list(params.id, user) }),
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts/quotes.ts').then((m) => m.quotesContracts);
+
+export const listDealQuotes = defineOperation(contracts, 'listDealQuotes', async ({ params, user }) =>
+  json(200, { items: await list(params.id, user) }),
 );
 
-export const createQuote = defineOperation(
-  {
-    summary: "Create a draft quote: a frozen snapshot of the deal's lines, totals, client and currency",
-    tags: ['quotes'],
-    params: IdParams,
-    body: QuoteCreateInput,
-    status: 201,
-    response: Quote,
-    errors: [404],
-  },
-  async ({ params, body, user }) => json(201, await create(params.id, body, user)),
+export const createQuote = defineOperation(contracts, 'createQuote', async ({ params, body, user }) =>
+  json(201, await create(params.id, body, user)),
 );
 
-export const getQuote = defineOperation(
-  { summary: 'Get a quote', tags: ['quotes'], params: IdParams, response: Quote, errors: [404] },
-  async ({ params, user }) => json(200, (await getQuoteFor(params.id, user)).quote),
+export const getQuote = defineOperation(contracts, 'getQuote', async ({ params, user }) =>
+  json(200, (await getQuoteFor(params.id, user)).quote),
 );
 
-export const reviseQuote = defineOperation(
-  {
-    summary: 'Supersede a quote (changes requested, or sent and to be replaced) with a new draft version',
-    tags: ['quotes'],
-    params: IdParams,
-    status: 201,
-    response: Quote,
-    errors: [404, 409],
-  },
-  async ({ params, user }) => json(201, await revise(params.id, user)),
+export const reviseQuote = defineOperation(contracts, 'reviseQuote', async ({ params, user }) =>
+  json(201, await revise(params.id, user)),
 );
 
-export const withdrawQuote = defineOperation(
-  {
-    summary: 'Withdraw a sent quote',
-    tags: ['quotes'],
-    params: IdParams,
-    response: Quote,
-    errors: [404, 409],
-  },
-  async ({ params, user }) => json(200, await withdraw(params.id, user)),
+export const withdrawQuote = defineOperation(contracts, 'withdrawQuote', async ({ params, user }) =>
+  json(200, await withdraw(params.id, user)),
 );
 
-export const resendQuote = defineOperation(
-  {
-    summary: 'Email a sent quote again: the same link, to its recipient or to another address',
-    description:
-      'For a quote waiting for the customer (sent or viewed): after email.failed, or when the customer lost the email. Writes quote.resent; the email leaves through the outbox and is retried for 24 hours like any other. The quote does not change.',
-    tags: ['quotes'],
-    params: IdParams,
-    body: QuoteResendInput,
-    response: QuoteSendResult,
-    errors: [404, 409],
-  },
-  async ({ params, body, user }) => json(200, await resend(params.id, body, user)),
+export const resendQuote = defineOperation(contracts, 'resendQuote', async ({ params, body, user }) =>
+  json(200, await resend(params.id, body, user)),
 );
 
-export const listTemplates = defineOperation(
-  {
-    summary: 'The quote templates',
-    tags: ['quotes'],
-    response: z.object({ items: z.array(TemplateSummary) }),
-  },
-  async () => json(200, { items: templates() }),
+export const listTemplates = defineOperation(contracts, 'listTemplates', async () =>
+  json(200, { items: templates() }),
 );
 
 export const updateQuoteDraft = defineOperation(
-  {
-    summary: 'Edit a draft: template, locale, validity, intro, terms, recipient (the quote builder)',
-    description:
-      'Only a draft changes (409 once sent). The lines and totals stay the snapshot taken when the draft was created: to quote new lines, revise or create a new quote.',
-    tags: ['quotes'],
-    params: IdParams,
-    body: QuoteDraftPatch,
-    response: Quote,
-    errors: [404, 409],
-  },
+  contracts,
+  'updateQuoteDraft',
   async ({ params, body, user }) => json(200, await updateDraft(params.id, body, user)),
 );
 
-export const remindQuote = defineOperation(
-  {
-    summary: 'Remind the customer now, with an optional message (at most once an hour per quote)',
-    description:
-      "For a quote waiting for the customer (sent or viewed): emails the same link again in the quote's language, with the rep's message, and writes quote.reminder_sent (the email leaves through the outbox, retried like any other). A second reminder within the hour answers 429 with details.retryAfterSeconds. It does not count against the automatic reminders' maximum.",
-    tags: ['quotes'],
-    params: IdParams,
-    body: RemindInput,
-    response: RemindResult,
-    errors: [404, 409, 429],
-  },
-  async ({ params, body, user }) => json(200, await remindNow(params.id, body, user)),
+export const remindQuote = defineOperation(contracts, 'remindQuote', async ({ params, body, user }) =>
+  json(200, await remindNow(params.id, body, user)),
 );

@@ -4,7 +4,9 @@ import { defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { exportDeals } from '#services/csv';
 import { importDeals } from '#services/imports';
-import { bulkContracts as c } from './contracts.ts';
+
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts.ts').then((m) => m.bulkContracts);
 
 /** A charset parameter other than UTF-8 is refused before the body is read as text. */
 function assertUtf8(contentType: string | undefined): void {
@@ -15,7 +17,7 @@ function assertUtf8(contentType: string | undefined): void {
 }
 
 export const bulkOperations = {
-  exportDeals: defineOperation(c.exportDeals, async ({ query, user }) => {
+  exportDeals: defineOperation(contracts, 'exportDeals', async ({ query, user }) => {
     const file = await exportDeals(query, user);
     const day = new Date().toISOString().slice(0, 10);
     return csv(200, file.csv, `deals-${day}.csv`, {
@@ -23,7 +25,7 @@ export const bulkOperations = {
       ...(file.nextCursor ? { 'x-next-cursor': file.nextCursor } : {}),
     });
   }),
-  importDeals: defineOperation(c.importDeals, async ({ query, body, user, headers }) => {
+  importDeals: defineOperation(contracts, 'importDeals', async ({ query, body, user, headers }) => {
     assertUtf8(headers['content-type']);
     return json(200, await importDeals(body, { dryRun: query.dryRun }, user));
   }),

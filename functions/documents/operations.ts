@@ -11,8 +11,10 @@ import { quotePdf, sendQuote } from '#services/documents';
 import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
 import { getQuoteFor } from '#services/quotes';
 import { contentSecurityPolicy, newNonce, PUBLIC_HEADERS, visitorOf, wantsHtml } from '../pages/security.ts';
-import { documentContracts as c } from './contracts.ts';
 import { previewOperations } from './previews.ts';
+
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts.ts').then((m) => m.documentContracts);
 
 /** Seconds a client should wait before asking again for a signed copy being sealed. */
 const SEAL_RETRY_AFTER = 5;
@@ -51,7 +53,7 @@ function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
 }
 
 export const documentOperations = {
-  getQuotePdf: defineOperation(c.getQuotePdf, async ({ params, user }) => {
+  getQuotePdf: defineOperation(contracts, 'getQuotePdf', async ({ params, user }) => {
     const { quote } = await getQuoteFor(params.id, user);
     // A draft is rendered (it is a preview); once sent, the stored file and nothing else.
     const pdf = quote.documentHash ? await storedQuotePdf(quote) : await quotePdf(quote);
@@ -60,7 +62,7 @@ export const documentOperations = {
       'cache-control': 'no-store',
     });
   }),
-  getPublicQuotePdf: defineOperation(c.getPublicQuotePdf, async ({ params, event }) => {
+  getPublicQuotePdf: defineOperation(contracts, 'getPublicQuotePdf', async ({ params, event }) => {
     const { quote } = await resolveToken(params.token);
     // A download is a person reading the quote (the page's script may not have run).
     if (quote.status === 'sent' && !quote.viewedAt) await recordView(params.token, visitorOf(event));
@@ -76,7 +78,7 @@ export const documentOperations = {
       ...PUBLIC_HEADERS,
     });
   }),
-  getQuoteEvidence: defineOperation(c.getQuoteEvidence, async ({ params, user }) => {
+  getQuoteEvidence: defineOperation(contracts, 'getQuoteEvidence', async ({ params, user }) => {
     const { quote } = await getQuoteFor(params.id, user);
     if (!quote.documentHash) throw new ConflictError('a draft has no evidence yet: send it first');
     return binary(200, Buffer.from(await evidenceBundle(quote)), 'application/zip', {
@@ -84,7 +86,7 @@ export const documentOperations = {
       'cache-control': 'no-store',
     });
   }),
-  sendQuote: defineOperation(c.sendQuote, async ({ params, body, user }) =>
+  sendQuote: defineOperation(contracts, 'sendQuote', async ({ params, body, user }) =>
     json(200, await sendQuote(params.id, body, user)),
   ),
   ...previewOperations,

@@ -33,6 +33,9 @@ export const FINAL_STATUSES: readonly QuoteStatus[] = [
   'superseded',
   'withdrawn',
 ];
+/** Why a customer declines: the choices the quote page offers. */
+export const DECLINE_REASONS = ['price', 'timing', 'competitor', 'no_longer_needed', 'other'] as const;
+
 /** Statuses in which the customer can still act, and in which a quote can expire. */
 export const AWAITING_CUSTOMER: readonly QuoteStatus[] = ['sent', 'viewed'];
 

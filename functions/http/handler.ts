@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { observability } from '#config/observability';
 import type { User } from '#contracts/actor';
-import { type Auth, type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
+import { type FunctionName, type Route, routeKey, routesOf } from '#contracts/routes';
 import {
   BadRequestError,
   ForbiddenError,
@@ -14,7 +14,7 @@ import {
 } from '#domain/errors';
 import { userFromEvent } from './auth.ts';
 import { errorToResponse, httpErrorHandler } from './errors.ts';
-import type { Operation, OperationRequest } from './operation.ts';
+import type { Contract, Operation, OperationRequest } from './operation.ts';
 import type { HttpResult } from './response.ts';
 
 export interface HttpHandlerOptions {
@@ -81,13 +81,12 @@ export function readBody(
  * Builds a parsed, validated request for an operation: the validation at the edge. The domain
  * receives typed values only.
  */
-export function parseRequest(
-  operation: Operation,
+export function parseRequest<C extends Contract>(
+  contract: C,
   route: Pick<Route, 'auth'>,
   event: APIGatewayProxyEventV2,
   maxBodyBytes: number,
-): OperationRequest<typeof operation.contract> {
-  const { contract } = operation;
+): OperationRequest<C> {
   let user: User | undefined;
   if (route.auth === 'rep') {
     user = userFromEvent(event as never);
@@ -108,7 +107,7 @@ export function parseRequest(
   const headers = Object.fromEntries(
     Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
   );
-  return { params, query, body, user, headers, event } as OperationRequest<typeof contract>;
+  return { params, query, body, user, headers, event } as OperationRequest<C>;
 }
 
 /** Adds headers to every answer; registered first, so on errors it runs after the error handler. */
@@ -120,6 +119,21 @@ function withHeaders(headers: Record<string, string>): MiddlewareObj<APIGatewayP
 }
 
 /**
+ * The contract of a route's operation, checked against the route table on its first use (contracts
+ * are built on first use, not at cold start): a route the table calls public must have a public
+ * contract, and the reverse. The test of every function's routes loads them all.
+ */
+export async function routeContract(route: Route, operation: Operation): Promise<Contract> {
+  const contract = await operation.contract();
+  if ((contract.auth ?? 'rep') !== route.auth) {
+    throw new Error(
+      `route ${routeKey(route)} is ${route.auth} but its contract says ${contract.auth ?? 'rep'}`,
+    );
+  }
+  return contract;
+}
+
+/**
  * The Lambda handler of an HTTP function: finds the operation from API Gateway's `routeKey`,
  * validates the request against its contract and runs it. The error handler is registered last.
  */
@@ -128,16 +142,11 @@ export function httpHandler<F extends FunctionName>(
   operations: Record<string, Operation>,
   options: HttpHandlerOptions,
 ) {
-  const table = new Map<string, { auth: Auth; operation: Operation }>();
+  const table = new Map<string, { route: Route; operation: Operation; contract?: Contract }>();
   for (const route of routesOf(fn)) {
     const operation = operations[route.operation];
     if (!operation) throw new Error(`route ${routeKey(route)} has no operation ${route.operation} in ${fn}`);
-    if ((operation.contract.auth ?? 'rep') !== route.auth) {
-      throw new Error(
-        `route ${routeKey(route)} is ${route.auth} but its contract says ${operation.contract.auth ?? 'rep'}`,
-      );
-    }
-    table.set(routeKey(route), { auth: route.auth, operation });
+    table.set(routeKey(route), { route, operation });
   }
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>()
     .use(observability())
@@ -146,7 +155,8 @@ export function httpHandler<F extends FunctionName>(
     .handler(async (event) => {
       const entry = table.get(event.routeKey);
       if (!entry) throw new NotFoundError('no such route');
-      const request = parseRequest(entry.operation, entry, event, options.maxBodyBytes);
+      entry.contract ??= await routeContract(entry.route, entry.operation);
+      const request = parseRequest(entry.contract, entry.route, event, options.maxBodyBytes);
       return entry.operation.handle(request);
     });
 }

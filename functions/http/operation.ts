@@ -47,14 +47,31 @@ export type OperationRequest<C extends Contract> = {
   event: APIGatewayProxyEventV2;
 } & Caller<C>;
 
+/**
+ * A module's contracts, loaded on first use: `() => import('./contracts.ts').then((m) => m.xContracts)`.
+ * The dynamic import keeps the contracts and the schemas they use out of the cold start (esbuild
+ * evaluates a module reached only through `import()` when that import runs, in the same bundle):
+ * a request builds the schemas of its own routes, once per process.
+ */
+export type Contracts<M extends Record<string, Contract> = Record<string, Contract>> = () => Promise<M>;
+
 export interface Operation<C extends Contract = Contract> {
-  contract: C;
+  /** The route's contract, built on its first use (the same object every time). */
+  contract(): Promise<C>;
   handle(request: OperationRequest<C>): Promise<HttpResult>;
 }
 
-export function defineOperation<const C extends Contract>(
-  contract: C,
-  handle: (request: OperationRequest<C>) => Promise<HttpResult>,
-): Operation<C> {
-  return { contract, handle };
+/** The operation that answers with `handle` under the contract `name` of `contracts`. */
+export function defineOperation<M extends Record<string, Contract>, K extends keyof M & string>(
+  contracts: Contracts<M>,
+  name: K,
+  handle: (request: OperationRequest<M[K]>) => Promise<HttpResult>,
+): Operation<M[K]> {
+  let contract: Promise<M[K]> | undefined;
+  const load = async () => {
+    const found = (await contracts())[name];
+    if (found === undefined) throw new Error(`no contract ${name}`);
+    return found;
+  };
+  return { contract: () => (contract ??= load()), handle };
 }

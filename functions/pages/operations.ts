@@ -7,7 +7,6 @@ import type { Quote } from '#schemas/quotes';
 import { requestSignerCode } from '#services/codes';
 import { declineQuote, recordView, requestChanges, resolveToken, signQuote } from '#services/customer';
 import { recordOpen } from '#services/views';
-import { pageContracts as c } from './contracts.ts';
 import { pageModel, pageStatus } from './model.ts';
 import {
   assertSameOrigin,
@@ -17,6 +16,9 @@ import {
   newNonce,
   visitorOf,
 } from './security.ts';
+
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts.ts').then((m) => m.pageContracts);
 
 /** The page itself: HTML with a fresh nonce in its CSP. */
 export async function pageResponse(
@@ -63,22 +65,22 @@ async function answer(
 }
 
 export const pageOperations = {
-  getQuotePage: defineOperation(c.getQuotePage, async ({ params, event }) => {
+  getQuotePage: defineOperation(contracts, 'getQuotePage', async ({ params, event }) => {
     const found = await resolveToken(params.token);
     return pageResponse(params.token, await recordOpen(params.token, found, visitorOf(event), 'GET'));
   }),
-  headQuotePage: defineOperation(c.headQuotePage, async ({ params, event }) => {
+  headQuotePage: defineOperation(contracts, 'headQuotePage', async ({ params, event }) => {
     const found = await resolveToken(params.token);
     await recordOpen(params.token, found, visitorOf(event), 'HEAD');
     const page = await pageResponse(params.token, found);
     return { ...page, body: '' };
   }),
-  reportQuoteView: defineOperation(c.reportQuoteView, async ({ params, event }) => {
+  reportQuoteView: defineOperation(contracts, 'reportQuoteView', async ({ params, event }) => {
     assertSameOriginStrict(event);
     await recordView(params.token, visitorOf(event));
     return { statusCode: 204, headers: {}, body: '' };
   }),
-  requestSignerCode: defineOperation(c.requestSignerCode, async ({ params, event }) => {
+  requestSignerCode: defineOperation(contracts, 'requestSignerCode', async ({ params, event }) => {
     assertSameOrigin(event);
     const found = await resolveToken(params.token);
     const sent = await requestSignerCode(found.quote);
@@ -88,13 +90,13 @@ export const pageOperations = {
       codeSent: true,
     });
   }),
-  signQuote: defineOperation(c.signQuote, async ({ params, body, event }) =>
+  signQuote: defineOperation(contracts, 'signQuote', async ({ params, body, event }) =>
     answer(event, params.token, 'sign', () => signQuote(params.token, body, visitorOf(event))),
   ),
-  requestQuoteChanges: defineOperation(c.requestQuoteChanges, async ({ params, body, event }) =>
+  requestQuoteChanges: defineOperation(contracts, 'requestQuoteChanges', async ({ params, body, event }) =>
     answer(event, params.token, 'changes', () => requestChanges(params.token, body)),
   ),
-  declineQuote: defineOperation(c.declineQuote, async ({ params, body, event }) =>
+  declineQuote: defineOperation(contracts, 'declineQuote', async ({ params, body, event }) =>
     answer(event, params.token, 'decline', () => declineQuote(params.token, body)),
   ),
 };

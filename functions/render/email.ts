@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
-// The English messages of zod/mini (set there) for the errors below, whatever else this process loads.
-import '#schemas/common';
+// The English messages of zod/mini for the errors below, whatever else this process loads.
+import '#schemas/messages';
 import { compiledTemplate, createHandlebars } from './handlebars.ts';
 import { formatDate, formatDateTime, formatMoney, intlLocale, type Locale } from './i18n.ts';
 import { templatesDir } from './paths.ts';
@@ -64,43 +64,48 @@ export interface RepNotice {
   dealStays?: 'won' | 'lost';
 }
 
-const Line = z.string().check(z.minLength(1));
-const SubjectMessage = z.strictObject({ subject: Line, message: Line });
-const EmailStrings = z.strictObject({
-  quote: z.strictObject({ subject: Line, message: Line, button: Line, summaryTitle: Line }),
-  signedCopy: z.strictObject({ subject: Line, message: Line, button: Line }),
-  reminder: z.strictObject({
-    subject: Line,
-    not_opened: Line,
-    not_answered: Line,
-    before_expiry: Line,
-    manual: Line,
-    signature: Line,
-  }),
-  code: z.strictObject({ subject: Line, message: Line }),
-  notice: z.strictObject({
-    viewed: SubjectMessage,
-    signed: SubjectMessage,
-    changes_requested: SubjectMessage,
-    declined: SubjectMessage,
-    expired: SubjectMessage,
-    email_failed: SubjectMessage,
-    copyNotBuilt: Line,
-    /** Said when the answer found the deal already closed and left it as it was. */
-    dealStays: z.strictObject({ won: Line, lost: Line }),
-    customerMessage: Line,
-    button: Line,
-  }),
-  common: z.strictObject({ total: Line, validUntil: Line, linkHelp: Line, footer: Line, colon: Line }),
-});
-export type EmailStrings = z.infer<typeof EmailStrings>;
+/** The schema of `email/<locale>.json`, built on the first load (not at cold start). */
+function emailStringsSchema() {
+  const Line = z.string().check(z.minLength(1));
+  const SubjectMessage = z.strictObject({ subject: Line, message: Line });
+  return z.strictObject({
+    quote: z.strictObject({ subject: Line, message: Line, button: Line, summaryTitle: Line }),
+    signedCopy: z.strictObject({ subject: Line, message: Line, button: Line }),
+    reminder: z.strictObject({
+      subject: Line,
+      not_opened: Line,
+      not_answered: Line,
+      before_expiry: Line,
+      manual: Line,
+      signature: Line,
+    }),
+    code: z.strictObject({ subject: Line, message: Line }),
+    notice: z.strictObject({
+      viewed: SubjectMessage,
+      signed: SubjectMessage,
+      changes_requested: SubjectMessage,
+      declined: SubjectMessage,
+      expired: SubjectMessage,
+      email_failed: SubjectMessage,
+      copyNotBuilt: Line,
+      /** Said when the answer found the deal already closed and left it as it was. */
+      dealStays: z.strictObject({ won: Line, lost: Line }),
+      customerMessage: Line,
+      button: Line,
+    }),
+    common: z.strictObject({ total: Line, validUntil: Line, linkHelp: Line, footer: Line, colon: Line }),
+  });
+}
+let stringsSchema: ReturnType<typeof emailStringsSchema> | undefined;
+export type EmailStrings = z.infer<ReturnType<typeof emailStringsSchema>>;
 
 export class EmailTemplateError extends Error {}
 
 /** Reads and checks `email/<locale>.json`: the same structure in every language, no empty string. */
 export function loadEmailStrings(root: string, locale: Locale): EmailStrings {
   const file = path.join(root, 'email', `${locale}.json`);
-  const result = EmailStrings.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  stringsSchema ??= emailStringsSchema();
+  const result = stringsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!result.success) throw new EmailTemplateError(`${file}: ${z.prettifyError(result.error)}`);
   return result.data;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DECLINE_REASONS, type DeclineReason } from '#schemas/public';
+import { DECLINE_REASONS } from '#domain/quotes';
+import type { DeclineReason } from '#schemas/public';
 import { compiledTemplate, createHandlebars, type SafeString } from './handlebars.ts';
 import { paragraphsHtml, quoteStyles, renderQuoteBody } from './html.ts';
 import { fill, formatDateTime, intlLocale, LOCALES, type Locale } from './i18n.ts';

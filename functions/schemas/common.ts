@@ -1,11 +1,7 @@
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { MAX_AMOUNT } from '#domain/money';
-
-// zod/mini ships without messages ("Invalid input" for every issue); classic zod's English ones are
-// part of the API's 422 details. Every schema module imports this one, so they are set before any
-// parse. Imported by path: `z.locales.en` would bundle all 50 locales.
-z.config(en());
+// Every schema module imports this one, so zod's English messages are set before any parse.
+import './messages.ts';
 
 /**
  * OpenAPI metadata (`id`, `description`, `example`) on a copy of `schema`, as classic zod's

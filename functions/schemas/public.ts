@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DECLINE_REASONS } from '#domain/quotes';
 import { Email, Name, withMeta } from './common.ts';
 
 /**
@@ -6,7 +7,6 @@ import { Email, Name, withMeta } from './common.ts';
  * string; a ticked checkbox is "on").
  */
 
-export const DECLINE_REASONS = ['price', 'timing', 'competitor', 'no_longer_needed', 'other'] as const;
 export const DeclineReason = z.enum(DECLINE_REASONS);
 
 /** At most 512 KB of PNG, as a data URL. */

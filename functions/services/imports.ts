@@ -56,7 +56,7 @@ import {
   readRow,
 } from '#domain/imports';
 import type { ImportResult } from '#schemas/csv';
-import { type Deal, type DealEvent, DealInput, DealPatch } from '#schemas/deals';
+import type { Deal, DealEvent } from '#schemas/deals';
 import type { Pipeline, Stage } from '#schemas/pipelines';
 import { ThrottledError } from '#store/batch';
 import { getDeal } from '#store/deals';
@@ -108,6 +108,8 @@ type Problem = { column: string; message: string };
 
 interface Context {
   user: User;
+  /** The deal schemas a row is checked against (loaded with the import: see `Contracts`). */
+  schemas: Pick<typeof import('#schemas/deals'), 'DealInput' | 'DealPatch'>;
   clock: Clock;
   map: ColumnMap;
   pipelines: Pipeline[];
@@ -355,7 +357,7 @@ function planCreate(ctx: Context, row: RawRow, externalId: string, recordedId?: 
   if (values.name === undefined) fail(ctx, 'name', 'a new deal needs a name');
   const { closedAt, ...fields } = values;
   const custom = customValues(row, pipeline);
-  const input = DealInput.safeParse(
+  const input = ctx.schemas.DealInput.safeParse(
     withoutUndefined({
       ...fields,
       pipelineId: pipeline.id,
@@ -449,7 +451,7 @@ function planUpdate(ctx: Context, row: RawRow, before: Deal, attach: string | un
   if (Object.keys(custom).length > 0) patch.customFields = custom;
   let next = current;
   if (Object.keys(patch).length > 0) {
-    const parsed = DealPatch.safeParse(patch);
+    const parsed = ctx.schemas.DealPatch.safeParse(patch);
     if (!parsed.success) return { kind: 'reject', row, problems: zodProblems(ctx, parsed.error.issues) };
     next = applyPatch(current, parsed.data, { user: ctx.user, pipeline, now: ctx.clock.now });
     if (parsed.data.contactId !== undefined || parsed.data.companyId !== undefined) {
@@ -572,6 +574,7 @@ async function loadContext(user: User, map: ColumnMap, rows: readonly RawRow[]):
   });
   return {
     user,
+    schemas: await import('#schemas/deals'),
     clock: systemClock(),
     map,
     pipelines,

@@ -7,7 +7,9 @@ import type { Locale } from '#render/i18n';
 import { renderVerifyPage, type VerifyPageModel } from '#render/verify-page';
 import { hashUpload, verifyDocument } from '#services/verify';
 import { contentSecurityPolicy, newNonce } from '../pages/security.ts';
-import { verifyContracts as c } from './contracts.ts';
+
+/** Built on the first request to one of these routes (see `Contracts`). */
+const contracts = () => import('./contracts.ts').then((m) => m.verifyContracts);
 
 /** The largest file the no-JavaScript form may upload. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -30,10 +32,10 @@ function wantsJson(event: APIGatewayProxyEventV2): boolean {
 }
 
 export const verifyOperations = {
-  getVerifyPage: defineOperation(c.getVerifyPage, async ({ query, event }) =>
+  getVerifyPage: defineOperation(contracts, 'getVerifyPage', async ({ query, event }) =>
     page({ locale: localeOf(event, query.lang), path: '/verify' }),
   ),
-  verifyUpload: defineOperation(c.verifyUpload, async ({ query, event }) => {
+  verifyUpload: defineOperation(contracts, 'verifyUpload', async ({ query, event }) => {
     const locale = localeOf(event, query.lang);
     const raw = event.body
       ? event.isBase64Encoded
@@ -54,7 +56,7 @@ export const verifyOperations = {
     const result = await verifyDocument(hashUpload(file));
     return page({ locale, path: '/verify', result });
   }),
-  verifyHash: defineOperation(c.verifyHash, async ({ params, query, event }) => {
+  verifyHash: defineOperation(contracts, 'verifyHash', async ({ params, query, event }) => {
     const result = await verifyDocument(params.sha256);
     if (wantsJson(event)) return json(200, result);
     return page({ locale: localeOf(event, query.lang), path: `/verify/${result.sha256}`, result });

@@ -75,7 +75,7 @@ export const AWS_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
  */
 export const HOUSE_ESBUILD = {
   target: 'node22',
-  /** Packages replaced by a stub (see each stub for why). */
+  /** Packages and modules replaced by a stub (see each stub for why). */
   alias: {
     // pdfkit's font engine: our PDFs pass fonts parsed by functions/render/truetype.ts instead.
     fontkit: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'fontkit'),
@@ -83,6 +83,9 @@ export const HOUSE_ESBUILD = {
     linebreak: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'linebreak'),
     // pdfkit's PDF encryption, unused (exactly this path: @libpdf/core's `aes.js` import stays real).
     '@noble/ciphers/aes': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'noble-aes'),
+    // Reading and checking the template folders: the bundles read templates/registry.json, written
+    // and checked when templates/ was prepared for them (infra/constructs/templates.ts).
+    '#render/template-files': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'template-files'),
     '@aws-sdk/credential-provider-node': join(
       PROJECT_ROOT,
       'infra',

@@ -1,6 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
+import { functionPlans, httpFunctionNames } from '#infra/stack';
 
 /**
  * What a function's bundle contains, built with the construct's esbuild settings (the SDK bundled,
@@ -8,6 +9,10 @@ import { houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
  * every cold start parses, so "never imported" is checked on the metafile's inputs.
  */
 async function bundleInputs(name: string): Promise<string[]> {
+  return Object.keys((await bundleMetafile(name)).inputs);
+}
+
+async function bundleMetafile(name: string): Promise<Metafile> {
   const result = await build({
     entryPoints: [`functions/${name}/handler.ts`],
     absWorkingDir: PROJECT_ROOT,
@@ -18,7 +23,24 @@ async function bundleInputs(name: string): Promise<string[]> {
     metafile: true,
     logLevel: 'error',
   });
-  return Object.keys((result.metafile as Metafile).inputs);
+  return result.metafile as Metafile;
+}
+
+/**
+ * The modules a cold start evaluates: those the entry reaches through static imports. esbuild wraps
+ * a module reached only through `import()` and evaluates it when that import runs.
+ */
+function evaluatedAtColdStart(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const next = [entry];
+  for (let path = next.pop(); path !== undefined; path = next.pop()) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const edge of metafile.inputs[path]?.imports ?? []) {
+      if (edge.kind !== 'dynamic-import' && !edge.external) next.push(edge.path);
+    }
+  }
+  return seen;
 }
 
 const SEAL_CODE = [
@@ -60,6 +82,34 @@ describe('function bundles', () => {
     for (const name of ['notify', 'deliver']) {
       const inputs = await bundleInputs(name);
       expect(inputs, name).toContain('functions/services/seal.ts');
+    }
+  }, 120_000);
+
+  it("build no schema at an HTTP cold start: contracts are imported on a route's first request", async () => {
+    for (const name of httpFunctionNames()) {
+      const metafile = await bundleMetafile(name);
+      const atStart = [...evaluatedAtColdStart(metafile, `functions/${name}/handler.ts`)];
+
+      // The contract modules and the schema modules (messages.ts only sets zod's language).
+      expect(
+        atStart.filter((p) => /^functions\/(schemas\/(?!messages\.ts)|.*\/contracts(\/|\.ts))/.test(p)),
+        name,
+      ).toEqual([]);
+      // They are in the bundle all the same, behind import().
+      expect(
+        Object.keys(metafile.inputs).some((p) => p.startsWith('functions/schemas/')),
+        name,
+      ).toBe(true);
+    }
+  }, 120_000);
+
+  it('read the templates checked at build time, never the folders with their schemas', async () => {
+    const shipping = Object.entries(functionPlans).filter(([, plan]) => plan.templates);
+    expect(shipping.length).toBeGreaterThan(0);
+    for (const [name] of shipping) {
+      const inputs = await bundleInputs(name);
+      expect(inputs, name).not.toContain('functions/render/template-files.ts');
+      expect(inputs, name).toContain('infra/bundle-stubs/template-files/index.js');
     }
   }, 120_000);
 });

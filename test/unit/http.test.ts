@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { User } from '#contracts/actor';
+import { routesOf } from '#contracts/routes';
 import {
   BadRequestError,
   PayloadTooLargeError,
@@ -9,8 +10,8 @@ import {
   ValidationError,
 } from '#domain/errors';
 import { userFromEvent } from '#http/auth';
-import { httpHandler, parseRequest, readBody } from '#http/handler';
-import { defineOperation } from '#http/operation';
+import { parseRequest, readBody, routeContract } from '#http/handler';
+import { type Contract, defineOperation } from '#http/operation';
 import { json } from '#http/response';
 import { DealExportQuery } from '#schemas/csv';
 import { CommentInput } from '#schemas/deals';
@@ -59,51 +60,66 @@ describe('userFromEvent', () => {
 
 describe('operations', () => {
   it('type the user as absent on public routes and present on rep routes', () => {
-    defineOperation({ summary: 'public', auth: 'public', response: z.object({}) }, async ({ user }) => {
+    const contracts = async () =>
+      ({
+        pub: { summary: 'public', auth: 'public', response: z.object({}) },
+        rep: { summary: 'rep', response: z.object({}) },
+      }) as const satisfies Record<string, Contract>;
+    defineOperation(contracts, 'pub', async ({ user }) => {
       expectTypeOf(user).toEqualTypeOf<undefined>();
       return json(200, {});
     });
-    defineOperation({ summary: 'rep', response: z.object({}) }, async ({ user }) => {
+    defineOperation(contracts, 'rep', async ({ user }) => {
       expectTypeOf(user).toEqualTypeOf<User>();
       return json(200, {});
     });
   });
 
-  it('refuse to build a handler whose contract disagrees with the route table about auth', () => {
+  it('build their contract on first use, once', async () => {
+    let loads = 0;
+    const contracts = async () => {
+      loads += 1;
+      return { a: { summary: 'a', response: z.object({}) } } satisfies Record<string, Contract>;
+    };
+    const operation = defineOperation(contracts, 'a', async () => json(200, {}));
+    expect(loads).toBe(0);
+    expect((await operation.contract()).summary).toBe('a');
+    expect(await operation.contract()).toBe(await operation.contract());
+    expect(loads).toBe(1);
+  });
+
+  it('refuse a request whose contract disagrees with the route table about auth', async () => {
     // getQuotePage is public in the route table; a contract without `auth: 'public'` is a rep one.
-    const rep = defineOperation({ summary: 'page', response: z.object({}) }, async () => json(200, {}));
-    const stub = defineOperation({ summary: 'x', auth: 'public', response: z.object({}) }, async () =>
-      json(200, {}),
+    const rep = defineOperation(
+      async () => ({ page: { summary: 'page', response: z.object({}) } }),
+      'page',
+      async () => json(200, {}),
     );
-    const build = () =>
-      httpHandler(
-        'pages',
-        { getQuotePage: rep, signQuote: stub, requestQuoteChanges: stub, declineQuote: stub },
-        { maxBodyBytes: 1024 },
-      );
-    expect(build).toThrow('route GET /q/{token} is public but its contract says rep');
+    const route = routesOf('pages').find((r) => r.operation === 'getQuotePage');
+    if (!route) throw new Error('no getQuotePage route');
+
+    await expect(routeContract(route, rep)).rejects.toThrow(
+      'route GET /q/{token} is public but its contract says rep',
+    );
   });
 });
 
 describe('parseRequest', () => {
   it("answers zod's English messages in the details of a 422, path by path", () => {
-    const operation = defineOperation(
-      {
-        summary: 'comment',
-        auth: 'public',
-        query: DealExportQuery,
-        body: CommentInput,
-        response: z.object({}),
-      },
-      async () => json(200, {}),
-    );
+    const contract = {
+      summary: 'comment',
+      auth: 'public',
+      query: DealExportQuery,
+      body: CommentInput,
+      response: z.object({}),
+    } as const satisfies Contract;
     const request = {
       ...event('{"text":"  ","extra":1}', 'application/json'),
       queryStringParameters: { limit: '1.5', status: 'maybe' },
     } as APIGatewayProxyEventV2;
     const parse = (e: APIGatewayProxyEventV2) => {
       try {
-        parseRequest(operation, { auth: 'public' }, e, 1024);
+        parseRequest(contract, { auth: 'public' }, e, 1024);
       } catch (error) {
         return error as ValidationError;
       }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeTotals } from '#domain/money';
+import { DECLINE_REASONS } from '#domain/quotes';
 import { placeholders } from '#render/i18n';
 import {
   PAGE_LABEL_KEYS,
@@ -15,7 +16,6 @@ import { templatesDir } from '#render/paths';
 import { getTemplate } from '#render/templates';
 import { type QuoteView, quoteView } from '#render/view';
 import type { Line } from '#schemas/deals';
-import { DECLINE_REASONS } from '#schemas/public';
 import type { Quote } from '#schemas/quotes';
 
 const SCRIPT = '<script>alert(1)</script>';

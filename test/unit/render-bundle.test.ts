@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledTemplatesDir, houseBuildOptions, PROJECT_ROOT } from '#infra/constructs/function';
+import { templatesDir } from '#render/paths';
 import { renderCertificatePdf, renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import { quoteView } from '#render/view';
@@ -36,6 +37,7 @@ const CERTIFICATE = {
 
 const ENTRY = `import { writeFileSync } from 'node:fs';
 import { renderCertificatePdf, renderQuotePdf } from '#render/pdf';
+import { templatesDir } from '#render/paths';
 import { getTemplate } from '#render/templates';
 import { quoteView } from '#render/view';
 const { quote, certificate, out } = JSON.parse(process.argv[2]);
@@ -46,23 +48,26 @@ writeFileSync(out + '/certificate.pdf', await renderCertificatePdf(view, certifi
 const dir = mkdtempSync(join(tmpdir(), 'closer-render-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const outfile = join(dir, 'index.mjs');
+let inputs = '';
+beforeAll(async () => {
+  const result = await build({
+    stdin: { contents: ENTRY, resolveDir: PROJECT_ROOT, loader: 'ts' },
+    absWorkingDir: PROJECT_ROOT,
+    ...houseBuildOptions(),
+    sourcemap: false,
+    outfile,
+    metafile: true,
+    logLevel: 'error',
+  });
+  inputs = Object.keys(result.metafile.inputs).join('\n');
+});
+
 describe('the bundled PDF renderer', () => {
   it('makes the same bytes as the unbundled one, without fontkit, linebreak or pdfkit’s AES', async () => {
     // Arrange
-    const outfile = join(dir, 'index.mjs');
-    await build({
-      stdin: { contents: ENTRY, resolveDir: PROJECT_ROOT, loader: 'ts' },
-      absWorkingDir: PROJECT_ROOT,
-      ...houseBuildOptions(),
-      sourcemap: false,
-      outfile,
-      metafile: true,
-      logLevel: 'error',
-    }).then((result) => {
-      const inputs = Object.keys(result.metafile.inputs).join('\n');
-      expect(inputs).not.toMatch(/node_modules\/(fontkit|linebreak|unicode-properties|restructure)\//);
-      expect(inputs).toMatch(/bundle-stubs\/fontkit/);
-    });
+    expect(inputs).not.toMatch(/node_modules\/(fontkit|linebreak|unicode-properties|restructure)\//);
+    expect(inputs).toMatch(/bundle-stubs\/fontkit/);
     const view = quoteView(QUOTE, getTemplate(QUOTE.templateId));
 
     // Act
@@ -79,5 +84,24 @@ describe('the bundled PDF renderer', () => {
     expect(
       readFileSync(join(dir, 'certificate.pdf')).equals(await renderCertificatePdf(view, CERTIFICATE)),
     ).toBe(true);
+  });
+
+  it('reads only templates prepared for the bundles, and says so when given the source folders', () => {
+    // Arrange: the bundle pointed at templates/ as it is in the repository.
+    expect(inputs).toMatch(/bundle-stubs\/template-files/);
+
+    // Act
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        [outfile, JSON.stringify({ quote: QUOTE, certificate: CERTIFICATE, out: dir })],
+        {
+          env: { PATH: process.env.PATH, TEMPLATES_DIR: templatesDir() },
+          stdio: 'pipe',
+        },
+      );
+
+    // Assert: the stub of the folder reader, not a zod error from a schema the bundle never builds.
+    expect(run).toThrow(/has no registry\.json: a bundle reads the templates prepared when it was built/);
   });
 });

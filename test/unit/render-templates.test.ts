@@ -1,16 +1,17 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '#domain/errors';
 import { resolveTemplatesDir, templatesDir } from '#render/paths';
+import { monogramOf, TemplateConfigError } from '#render/template-files';
 import {
   getTemplate,
   listTemplates,
   loadTemplates,
-  monogramOf,
-  TemplateConfigError,
+  REGISTRY_FILE,
+  registryFileText,
   UnknownTemplateError,
 } from '#render/templates';
 
@@ -162,6 +163,42 @@ describe('template registry', () => {
   it('derives a monogram from the first two words of the name', () => {
     expect(monogramOf('Atelier Closer SAS')).toBe('AC');
     expect(monogramOf('łódź & co')).toBe('ŁC');
+  });
+});
+
+describe('the registry file (templates checked at build time)', () => {
+  it('loads the templates its folders gave, with paths in its own directory', () => {
+    // Arrange: the folders read and checked, written to the file as the bundles' preparation does.
+    const source = copyOfTemplates();
+    const fromFolders = loadTemplates(source);
+    const prepared = copyOfTemplates();
+    writeFileSync(path.join(prepared, REGISTRY_FILE), registryFileText(fromFolders, source));
+    // Proof that the file is read, not the folders: the folders no longer pass the checks.
+    writeFileSync(path.join(prepared, 'classic', 'template.json'), '{"name": 1}');
+
+    // Act
+    const fromFile = loadTemplates(prepared);
+
+    // Assert
+    expect([...fromFile.keys()]).toEqual([...fromFolders.keys()]);
+    for (const [id, template] of fromFile) {
+      const original = fromFolders.get(id);
+      if (!original) throw new Error(`no ${id}`);
+      const at = (file: string) => path.join(prepared, path.relative(source, file));
+      expect(template).toEqual({
+        ...original,
+        root: prepared,
+        pdf: {
+          ...original.pdf,
+          fonts: {
+            regular: at(original.pdf.fonts.regular),
+            bold: at(original.pdf.fonts.bold),
+            heading: at(original.pdf.fonts.heading),
+          },
+        },
+      });
+      expect(existsSync(template.pdf.fonts.regular)).toBe(true);
+    }
   });
 });
 
