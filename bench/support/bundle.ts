@@ -22,10 +22,23 @@ export interface BundleSource {
   /** Function whose assets (files copied next to index.mjs) the bundle gets. */
   assetsOf?: string;
   sdkExternal?: boolean;
-  /** Another checkout to build from (a "before" tree, for side-by-side figures); assets are not copied. */
+  /**
+   * Another checkout to build from (a "before" tree, for side-by-side figures), with its own house
+   * esbuild options; assets are not copied.
+   */
   root?: string;
   /** false: without the house stubs (HOUSE_ESBUILD.alias), as for the bare-client baseline. */
   stubs?: boolean;
+}
+
+/** The esbuild options another checkout's construct used (see `bundle`). */
+async function buildOptionsOf(root: string, sdkExternal?: boolean) {
+  const theirs = (await import(join(root, 'infra', 'constructs', 'function.ts'))) as {
+    houseBuildOptions?: typeof houseBuildOptions;
+  };
+  return theirs.houseBuildOptions
+    ? theirs.houseBuildOptions({ sdkExternal })
+    : houseBuildOptions({ sdkExternal, stubs: false });
 }
 
 /** Bundles `source` into WORK_DIR/<name>/index.mjs (plus its assets) and returns that path. */
@@ -39,11 +52,11 @@ export async function bundle(source: BundleSource): Promise<string> {
       ? { entryPoints: [source.entry.file] }
       : { stdin: { contents: source.entry.source, resolveDir: PROJECT_ROOT, loader: 'ts' as const } }),
     absWorkingDir: source.root ?? PROJECT_ROOT,
-    // A "before" checkout is built as it was: without the stubs this one adds.
-    ...houseBuildOptions({
-      sdkExternal: source.sdkExternal,
-      stubs: !(source.root || source.stubs === false),
-    }),
+    // A "before" checkout is built as it was: with its own house options (its stubs), or without
+    // stubs when it predates `houseBuildOptions`.
+    ...(source.root
+      ? await buildOptionsOf(source.root, source.sdkExternal)
+      : houseBuildOptions({ sdkExternal: source.sdkExternal, stubs: source.stubs !== false })),
     outfile,
     logLevel: 'error',
   });
