@@ -35,22 +35,44 @@ export { renderQuotePdf } from '#render/pdf';
 export { getTemplate } from '#render/templates';
 export { quote } from './bench/support/quote-fixture.ts';`;
 
-async function firstPdfInFreshProcesses(): Promise<{ p50: number; importP50: number; runs: number[] }> {
+interface FirstPdf {
+  p50: number;
+  importP50: number;
+  /** p50 of each step after the import: the template, the view (the first Intl formatters), the render. */
+  steps: { templateMs: number; viewMs: number; renderMs: number };
+  runs: number[];
+}
+
+async function firstPdfInFreshProcesses(): Promise<FirstPdf> {
   const file = await bundle({ name: 'first-pdf', entry: { source: FIRST_PDF_ENTRY } });
   const runs: number[] = [];
   const imports: number[] = [];
+  const steps = { templateMs: [] as number[], viewMs: [] as number[], renderMs: [] as number[] };
   for (let i = 0; i < FRESH_PROCESSES; i += 1) {
-    const r = inFreshProcess<{ renderMs: number; bytes: number }>(
+    const r = inFreshProcess<{ templateMs: number; viewMs: number; renderMs: number }>(
       file,
       `const t0 = performance.now();
-       const pdf = await mod.renderQuotePdf(mod.quoteView(mod.quote(10), mod.getTemplate('classic')));
-       return { renderMs: performance.now() - t0, bytes: pdf.length };`,
+       const template = mod.getTemplate('classic');
+       const t1 = performance.now();
+       const view = mod.quoteView(mod.quote(10), template);
+       const t2 = performance.now();
+       await mod.renderQuotePdf(view);
+       const t3 = performance.now();
+       return { templateMs: t1 - t0, viewMs: t2 - t1, renderMs: t3 - t2 };`,
       { env: { PATH: process.env.PATH, TEMPLATES_DIR: bundledTemplatesDir() } },
     );
-    runs.push(r.importMs + r.renderMs);
+    runs.push(r.importMs + r.templateMs + r.viewMs + r.renderMs);
     imports.push(r.importMs);
+    steps.templateMs.push(r.templateMs);
+    steps.viewMs.push(r.viewMs);
+    steps.renderMs.push(r.renderMs);
   }
-  return { p50: p50(runs), importP50: p50(imports), runs: runs.map((ms) => Math.round(ms)) };
+  return {
+    p50: p50(runs),
+    importP50: p50(imports),
+    steps: { templateMs: p50(steps.templateMs), viewMs: p50(steps.viewMs), renderMs: p50(steps.renderMs) },
+    runs: runs.map((ms) => Math.round(ms)),
+  };
 }
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'pdf.json');
 
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
       coldFirstRenderMs: Math.round(cold),
       freshProcessFirstPdfMsP50: fresh.p50,
       freshProcessImportMsP50: fresh.importP50,
+      freshProcessStepsMsP50: fresh.steps,
       freshProcessFirstPdfMs: fresh.runs,
       coldBytes: coldPdf.length,
       memory: pdfkitMemory,
@@ -253,7 +276,7 @@ async function main(): Promise<void> {
   console.log(row('10 lines, new page', pdfkit.lines10, chromeNewPage.lines10));
   console.log(row('120 lines, new page', pdfkit.lines120, chromeNewPage.lines120));
   console.log(
-    `first PDF in a fresh process (bundled renderer: import, template, fonts, 10 lines): p50 ${fresh.p50} ms of ${FRESH_PROCESSES} (import alone ${fresh.importP50} ms)`,
+    `first PDF in a fresh process (bundled renderer: import, template, fonts, 10 lines): p50 ${fresh.p50} ms of ${FRESH_PROCESSES} (import ${fresh.importP50} ms, then template ${fresh.steps.templateMs}, view ${fresh.steps.viewMs}, render ${fresh.steps.renderMs} ms, each a p50)`,
   );
   console.log(
     `pdfkit first render in this process (templates + fonts, renderer already imported): ${cold.toFixed(0)} ms; Chromium launch: ${launchMs.toFixed(0)} ms`,
