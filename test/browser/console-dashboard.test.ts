@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireImportLease, releaseImportLease } from '#store/import-lock';
-import { launchBrowser } from './support/browser.ts';
-import { type RepClient, repClient, type Stack, screenshots, startStack } from './support/stack.ts';
+import { consoleSuite } from './support/console-suite.ts';
+import { type RepClient, repClient, screenshots } from './support/stack.ts';
 
 /**
  * The console's dashboard, My tasks and CSV import in Chromium against the real handlers. A rep of
@@ -13,34 +13,8 @@ import { type RepClient, repClient, type Stack, screenshots, startStack } from '
  * be compared with what the report routes answer for the same rep.
  */
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await stack?.close();
-});
-
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-GB' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return page;
-}
-
-const url = (p: string) => `${stack.baseUrl}/app${p}`;
+const suite = consoleSuite({ ignoreConsole: /status of 4\d\d/ });
+const { problems, newPage, url } = suite;
 
 /** Signs in through the local sign-in page as any user id ("Another user"). */
 async function signInAs(page: Page, userId: string, then: string) {
@@ -87,7 +61,7 @@ describe('the dashboard, tasks and import screens', () => {
   const deals: Record<string, any> = {};
 
   beforeAll(async () => {
-    rep = await repClient(stack.baseUrl, `dash-${tag}`);
+    rep = await repClient(suite.stack.baseUrl, `dash-${tag}`);
     pipeline = (await rep.ok('GET', '/pipelines')).items.find((p: any) => p.isDefault);
     const [first, second] = pipeline.stages;
     const won = pipeline.stages.find((s: any) => s.kind === 'won');

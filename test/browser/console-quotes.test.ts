@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { to, waitForEmails } from '#test/mail';
-import { launchBrowser } from './support/browser.ts';
-import {
-  dealWithLines,
-  quoteLinkIn,
-  type RepClient,
-  repClient,
-  type Stack,
-  screenshots,
-  startStack,
-} from './support/stack.ts';
+import { consoleSuite } from './support/console-suite.ts';
+import { dealWithLines, quoteLinkIn, type RepClient, repClient, screenshots } from './support/stack.ts';
 
 /**
  * The console's quotes and activity feed in Chromium against the real handlers: a rep builds a
@@ -21,11 +13,9 @@ import {
  * browser, and the rep's console shows it without a reload; a change request is revised and v2 sent.
  */
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Console errors, uncaught exceptions and CSP violations of the rep's pages: none is expected. */
-const problems: string[] = [];
+const suite = consoleSuite();
+const { problems, newPage, url } = suite;
+
 const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const failures: string[] = [];
 
@@ -33,30 +23,6 @@ beforeEach(() => {
   problems.length = 0;
   failures.length = 0;
 });
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await stack?.close();
-});
-
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-GB' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${message.text()} on ${page.url()}`);
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return page;
-}
-
-const url = (p: string) => `${stack.baseUrl}/app${p}`;
 
 /** Serious and critical axe violations of what the page shows now, collected with the screen's name. */
 async function audit(page: Page, name: string) {
@@ -92,7 +58,7 @@ describe('quotes and activity in the console', () => {
   let alice: RepClient;
 
   beforeAll(async () => {
-    alice = await repClient(stack.baseUrl, 'alice', { id: 'alice' });
+    alice = await repClient(suite.stack.baseUrl, 'alice', { id: 'alice' });
   });
 
   it('builds a quote with a live preview, sends it by email, and shows the signature without a reload', async () => {
@@ -155,8 +121,10 @@ describe('quotes and activity in the console', () => {
     await page.locator('.stage-step.is-current', { hasText: 'Contract sent' }).waitFor();
 
     // The customer, in a browser of their own, opens the link of the email and signs.
-    const customer = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
-    await customer.goto(quoteLinkIn(sent?.body.text ?? '', stack.baseUrl));
+    const customer = await (
+      await suite.browser.newContext({ viewport: { width: 390, height: 800 } })
+    ).newPage();
+    await customer.goto(quoteLinkIn(sent?.body.text ?? '', suite.stack.baseUrl));
     await customer.getByLabel('Full name').fill(`Jeanne ${tag}`);
     await customer.getByLabel('I agree to sign this quote electronically').check();
     await customer.locator('#sign-form button[type=submit]').click();
@@ -189,7 +157,7 @@ describe('quotes and activity in the console', () => {
     const v1 = await alice.ok('POST', `/deals/${deal.id}/quotes`, {}, 201);
     const link = await alice.ok('POST', `/quotes/${v1.id}/send`, { channel: 'link' });
     const token = String(link.url).split('/q/')[1];
-    const changes = await fetch(`${stack.baseUrl}/q/${token}/changes`, {
+    const changes = await fetch(`${suite.stack.baseUrl}/q/${token}/changes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: `Please add a second training day ${tag}` }),

@@ -1,53 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser.ts';
-import { type RepClient, repClient, type Stack, screenshots, startStack } from './support/stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { consoleSuite } from './support/console-suite.ts';
+import { type RepClient, repClient, screenshots } from './support/stack.ts';
 
 /**
  * The reps' console in Chromium against the real handlers: the built app under /app/ (with its
  * strict CSP), the local sign-in route, the API. Each journey checks what the API then holds.
  */
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Console errors, uncaught exceptions and CSP violations of every page: none is expected. */
-const problems: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await stack?.close();
-});
-
-async function newPage(width = 1280, options: { bypassCSP?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-GB', ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    // A refused move answers 4xx on purpose in some steps; the browser logs those as errors too.
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return page;
-}
+const suite = consoleSuite({ ignoreConsole: /status of 4\d\d/ });
+const { problems, newPage, url } = suite;
 
 /** Signs in through the local sign-in page, as a person would. */
 async function signIn(page: Page, who: 'Alice Martin' | 'Bob Durand' | 'Maya Chen', then = '/app/board') {
-  await page.goto(`${stack.baseUrl}${then}`);
+  await page.goto(`${suite.stack.baseUrl}${then}`);
   await page.getByRole('button', { name: `Sign in as ${who}` }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
-
-const url = (p: string) => `${stack.baseUrl}/app${p}`;
 
 /** `€1,234.50` as the console shows it for en-GB. */
 const eur = (minor: number) =>
@@ -73,9 +45,9 @@ describe('the reps console', () => {
   const productName = `Licence ${tag}`;
 
   beforeAll(async () => {
-    alice = await repClient(stack.baseUrl, 'alice', { id: 'alice' });
-    bob = await repClient(stack.baseUrl, 'bob', { id: 'bob' });
-    maya = await repClient(stack.baseUrl, 'maya', { id: 'maya', manager: true });
+    alice = await repClient(suite.stack.baseUrl, 'alice', { id: 'alice' });
+    bob = await repClient(suite.stack.baseUrl, 'bob', { id: 'bob' });
+    maya = await repClient(suite.stack.baseUrl, 'maya', { id: 'maya', manager: true });
     await maya.ok(
       'POST',
       '/products',
