@@ -12,7 +12,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
@@ -54,8 +53,6 @@ const { call, users } = await import('#test/api');
 const { runDueWork } = await import('#services/work');
 const { getWork } = await import('#store/work');
 const { handler } = await import('../functions/notify/handler.ts');
-const { isOutboxEvent } = await import('#contracts/streams');
-const { unmarshall } = await import('@aws-sdk/util-dynamodb');
 const poller = startStreamPoller({
   endpoint: dynamo.endpoint,
   tableName: TABLE_NAME,
@@ -63,8 +60,6 @@ const poller = startStreamPoller({
   functionName: 'notify',
   mapping: STREAM_MAPPINGS.notify,
   pollIntervalMs: 100,
-  filter: (record: DynamoDBRecord) =>
-    record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
 });
 
 const inbox = async () =>

@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { StreamConsumer } from './stream-mapping.ts';
 
 /**
  * Which table stream records each consumer reads. The CDK stack turns these into the event source
@@ -71,3 +72,16 @@ export function isDealRecord(record: Pick<DynamoDBRecord, 'eventName' | 'dynamod
   const image = record.eventName === 'REMOVE' ? record.dynamodb?.OldImage : record.dynamodb?.NewImage;
   return image?.entity?.S === AGGREGATE_ENTITY;
 }
+
+/**
+ * Which records each stream consumer reads: the cloud mapping's filter criteria (infra/stack.ts) as
+ * a predicate, which the local stream poller applies by default, so that every local reader of the
+ * stream (npm start, the tests, the benches) reads what the cloud's does.
+ */
+export const STREAM_FILTERS = {
+  notify: isNotifyRecord,
+  aggregate: isDealRecord,
+} as const satisfies Record<
+  StreamConsumer,
+  (record: Pick<DynamoDBRecord, 'eventName' | 'dynamodb'>) => boolean
+>;

@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { routes } from '#contracts/routes';
 import { STREAM_MAPPINGS, type StreamConsumer } from '#contracts/stream-mapping';
-import { isDealRecord, isNotifyRecord } from '#contracts/streams';
 import { ensureTable, startDynamo } from '#infra/local/dynamodb';
 import { applyLocalEnvironment } from '#infra/local/environment';
 import { type LocalEvidence, startEvidence } from '#infra/local/evidence';
@@ -147,22 +146,15 @@ export async function startStack(options: StackOptions = {}): Promise<BenchStack
     );
     const pollers: StreamPoller[] = [];
     if (options.streams) {
-      const consumers: [
-        StreamConsumer,
-        (record: Parameters<NonNullable<Parameters<typeof startStreamPoller>[0]['filter']>>[0]) => boolean,
-      ][] = [
-        // The filters of the cloud's event source mappings (contracts/streams.ts), as npm start uses.
-        ['notify', isNotifyRecord],
-        ['aggregate', isDealRecord],
-      ];
-      for (const [fn, filter] of consumers) {
+      // The cloud's event source mappings, settings and filters (contracts/), as npm start reads them.
+      const consumers: StreamConsumer[] = ['notify', 'aggregate'];
+      for (const fn of consumers) {
         const handler = await loadStreamHandler(fn);
         if (!handler) throw new Error(`functions/${fn}/handler.ts is missing`);
         const poller = startStreamPoller({
           endpoint: dynamo.endpoint,
           tableName: TABLE_NAME,
           handler: ((event, context) => timed(fn, fn, () => handler(event, context))) as StreamHandler,
-          filter,
           functionName: fn,
           mapping: STREAM_MAPPINGS[fn],
           pollIntervalMs: 100,

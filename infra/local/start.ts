@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { routes } from '#contracts/routes';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import { isDealRecord, isNotifyRecord } from '#contracts/streams';
 import type { Bundles } from './bundles.ts';
 import { persistentSecret, resolveDataDir } from './config.ts';
 import { consoleRoutes, ensureConsoleBuilt } from './console.ts';
@@ -383,13 +382,9 @@ async function main(): Promise<number> {
     // (contracts/stream-mapping.ts); what they give up lands in DATA_DIR/dead-letters/<function>/
     // for `npm run replay`, as the cloud's dead-letter queues do.
     const consumers = [
-      {
-        fn: 'notify' as const,
-        filter: isNotifyRecord,
-        positions: dataDir,
-      },
+      { fn: 'notify' as const, positions: dataDir },
       // A second reader, as in the cloud; its shard positions live apart from notify's.
-      { fn: 'aggregate' as const, filter: isDealRecord, positions: join(dataDir, 'aggregate') },
+      { fn: 'aggregate' as const, positions: join(dataDir, 'aggregate') },
     ];
     for (const consumer of consumers) {
       const handler = await loadStreamHandler(consumer.fn, source);
@@ -402,7 +397,6 @@ async function main(): Promise<number> {
         endpoint: localDynamo.endpoint,
         tableName: TABLE_NAME,
         handler,
-        filter: consumer.filter,
         dataDir: consumer.positions,
         functionName: consumer.fn,
         mapping: STREAM_MAPPINGS[consumer.fn],

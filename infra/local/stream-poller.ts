@@ -14,7 +14,8 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamMapping } from '#contracts/stream-mapping';
+import type { StreamConsumer, StreamMapping } from '#contracts/stream-mapping';
+import { STREAM_FILTERS } from '#contracts/streams';
 import { localClient } from './dynamodb.ts';
 import { lambdaContext } from './lambda.ts';
 
@@ -35,7 +36,11 @@ export interface StreamPollerOptions {
   endpoint: string;
   tableName: string;
   handler: StreamHandler;
-  /** Lambda's filter criteria: records it rejects are skipped (and never retried). */
+  /**
+   * Lambda's filter criteria: records it rejects are skipped (and never retried). By default the
+   * cloud's for `functionName` (`STREAM_FILTERS` in contracts/streams.ts); every record when that
+   * names no stream consumer.
+   */
   filter?: (record: DynamoDBRecord) => boolean;
   /** Where the shard positions are kept between runs; without it every start reads from the oldest record. */
   dataDir?: string;
@@ -171,6 +176,10 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? 500;
   const functionName = options.functionName ?? 'notify';
+  const named = options.functionName;
+  const filter =
+    options.filter ??
+    (named && named in STREAM_FILTERS ? STREAM_FILTERS[named as StreamConsumer] : undefined);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const onDropped =
     options.onDropped ??
@@ -340,7 +349,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   }
 
   async function deliver(shardId: string, records: DynamoDBRecord[]): Promise<void> {
-    const kept = options.filter ? records.filter(options.filter) : records;
+    const kept = filter ? records.filter(filter) : records;
     // Records older than maxRecordAge go to the failure destination unprocessed, as in Lambda.
     const oldest = Date.now() / 1000 - mapping.maxRecordAgeSeconds;
     const tooOld = kept.filter(

@@ -3,14 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { PDFParse } from 'pdf-parse';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '#contracts/routes';
 import { STREAM_MAPPINGS } from '#contracts/stream-mapping';
-import { isOutboxEvent } from '#contracts/streams';
 import { type Bundles, synthBundles } from '#infra/local/bundles';
 import { ensureTable } from '#infra/local/dynamodb';
 import {
@@ -83,8 +80,6 @@ beforeAll(async () => {
       notified += event.Records.length;
       return notify(event, context);
     },
-    filter: (record: DynamoDBRecord) =>
-      record.eventName === 'INSERT' && isOutboxEvent(unmarshall((record.dynamodb?.NewImage ?? {}) as never)),
     functionName: 'notify',
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,

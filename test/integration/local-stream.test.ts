@@ -315,6 +315,25 @@ describe('local stream poller', () => {
     expect(seen).toEqual([`${p}a`, `${p}c`]);
   });
 
+  it("applies a stream consumer's cloud filter when given none (STREAM_FILTERS)", async () => {
+    const p = prefix();
+    const seen: string[] = [];
+    // aggregate reads deal items only: an event item, the other entity, never reaches it.
+    const poller = start({
+      functionName: 'aggregate',
+      handler: async (event) => {
+        seen.push(...event.Records.map(pkOf).filter((pk) => pk.startsWith(p)));
+      },
+    });
+
+    await put(`${p}deal`, { entity: { S: 'Deal' } });
+    await put(`${p}event`, { entity: { S: 'Event' } });
+    await put(`${p}plain`);
+    await poller.drain();
+
+    expect(seen).toEqual([`${p}deal`]);
+  });
+
   it('resumes after the last delivered record when restarted with the same data dir', async () => {
     const p = prefix();
     const dataDir = mkdtempSync(join(tmpdir(), 'closer-stream-'));

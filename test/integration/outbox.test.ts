@@ -71,8 +71,6 @@ beforeAll(async () => {
   store = await import('#store/client');
   keysModule = await import('#store/keys');
   const { handler } = await import('../../functions/notify/handler.ts');
-  // The filter of the cloud's event source mapping, as npm start and the global setup use.
-  const { isNotifyRecord } = await import('#contracts/streams');
   poller = startStreamPoller({
     endpoint: dynamo,
     tableName: TABLE,
@@ -81,7 +79,6 @@ beforeAll(async () => {
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     pollIntervalMs: 100,
-    filter: isNotifyRecord,
   });
 }, 60_000);
 

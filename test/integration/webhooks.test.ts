@@ -118,7 +118,6 @@ beforeAll(async () => {
   workStore = await import('#store/work');
   outbound = await import('#outbound/http');
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isNotifyRecord } = await import('#contracts/streams');
   poller = startStreamPoller({
     endpoint: dynamo,
     tableName: TABLE,
@@ -127,7 +126,6 @@ beforeAll(async () => {
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
     pollIntervalMs: 100,
-    filter: isNotifyRecord,
   });
 }, 60_000);
 

@@ -33,7 +33,6 @@ export default async function setup(_project: TestProject) {
   process.env.SEAL_DIR = evidence.sealDir;
   // Imported only now: the handler's clients read the endpoints when they load.
   const { handler } = await import('../../functions/notify/handler.ts');
-  const { isNotifyRecord } = await import('../../contracts/streams.ts');
   const poller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,
@@ -41,12 +40,10 @@ export default async function setup(_project: TestProject) {
     functionName: 'notify',
     mapping: STREAM_MAPPINGS.notify,
     retryDelayMs: 100,
-    filter: isNotifyRecord,
     log: (m: string, e?: unknown) => console.error('[poller]', m, e),
   });
   // aggregate: the report aggregates' consumer, fed from the same stream as in the cloud.
   const { handler: aggregate } = await import('../../functions/aggregate/handler.ts');
-  const { isDealRecord } = await import('../../contracts/streams.ts');
   const aggregatePoller = startStreamPoller({
     endpoint: dynamo.endpoint,
     tableName: testEnv.TABLE_NAME,
@@ -55,7 +52,6 @@ export default async function setup(_project: TestProject) {
     mapping: STREAM_MAPPINGS.aggregate,
     retryDelayMs: 100,
     pollIntervalMs: 100,
-    filter: isDealRecord,
     log: (m: string, e?: unknown) => console.error('[aggregate poller]', m, e),
   });
   return async () => {
