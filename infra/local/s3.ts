@@ -1,7 +1,7 @@
 import S3rver from 's3rver';
 
 export interface LocalS3 {
-  /** For `@aws-sdk/client-s3` (`endpoint`, path-style); handlers read it from S3_ENDPOINT. */
+  /** The emulator's base URL (path-style: `<endpoint>/<bucket>/<key>`); handlers read it from S3_ENDPOINT. */
   endpoint: string;
   stop(): Promise<void>;
 }

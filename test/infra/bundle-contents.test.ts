@@ -112,4 +112,12 @@ describe('function bundles', () => {
       expect(inputs, name).toContain('infra/bundle-stubs/template-files/index.js');
     }
   }, 120_000);
+
+  it('store documents without the S3 client: two signed calls of our own (store/objects.ts)', async () => {
+    for (const name of Object.keys(functionPlans)) {
+      const inputs = await bundleInputs(name);
+      expect(matching(inputs, [/node_modules\/@aws-sdk\/(client-s3|middleware-sdk-s3)\//]), name).toEqual([]);
+    }
+    expect(await bundleInputs('documents')).toContain('functions/store/objects.ts');
+  }, 180_000);
 });
