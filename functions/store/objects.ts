@@ -13,8 +13,8 @@ import { sha256Hex } from '#domain/tokens';
  * it got the bytes it asked for.
  *
  * Two calls, GetObject and PutObject, as plain HTTPS requests signed with the SDK's own SigV4
- * signer: the S3 client (about 125 KB with its checksums, XML and middleware) weighed a sixth of
- * the documents bundle for these two calls. Credentials are the function's (Lambda puts its role's
+ * signer: the S3 client (155 KB with its checksums, XML and middleware) was almost a fifth of the
+ * documents bundle, for these two calls. Credentials are the function's (Lambda puts its role's
  * in the environment); requests that fail for a reason that can pass (5xx, 429, a dropped
  * connection) are tried three times.
  */
@@ -51,7 +51,7 @@ let store: Store | undefined;
 function objectStore(): Store {
   if (store) return store;
   const endpoint = process.env.S3_ENDPOINT;
-  const region = process.env.AWS_REGION ?? (endpoint ? 'local' : getStringFromEnv('AWS_REGION'));
+  const region = endpoint ? (process.env.AWS_REGION ?? 'local') : getStringFromEnv('AWS_REGION');
   const signer = new SignatureV4({
     service: 's3',
     region,
