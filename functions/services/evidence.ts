@@ -1,5 +1,6 @@
 import { isChained } from '#domain/chain';
 import { isSignedCopyPending } from '#domain/quotes';
+import { storedZip } from '#render/zip';
 import type { Quote } from '#schemas/quotes';
 import { getDocument } from '#store/objects';
 import { getIssuedDocument } from '#store/quotes';
@@ -59,21 +60,22 @@ export function verifyUrl(sha256?: string): string {
   return `${publicBaseUrl()}/verify${sha256 ? `/${sha256}` : ''}`;
 }
 
+const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+
 /**
  * A quote's evidence bundle (zip): the stored PDFs, the quote, its events with their chain and its
  * verification, the seal certificate, and a README saying how to check each without Closer.
  */
 export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
   if (!quote.documentHash) throw new MissingDocumentError(`quote ${quote.id} has not been sent`);
-  const { zipSync, strToU8 } = await import('fflate');
   const signed = quote;
   const base = `${quote.number}-v${quote.version}`;
   const events = (await dealEvents(quote.dealId)).filter((e) => isChained(e, quote.id));
   const chain = quoteChain(signed, events);
   const files: Record<string, Uint8Array> = {
     [`${base}.pdf`]: new Uint8Array(await storedQuotePdf(signed)),
-    'quote.json': strToU8(`${JSON.stringify(signed, null, 2)}\n`),
-    'events.json': strToU8(`${JSON.stringify({ chain, events }, null, 2)}\n`),
+    'quote.json': utf8(`${JSON.stringify(signed, null, 2)}\n`),
+    'events.json': utf8(`${JSON.stringify({ chain, events }, null, 2)}\n`),
   };
   let sealChainHint: string[] = [];
   const lines = [
@@ -118,8 +120,7 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
     '',
     ...sealChainHint,
   );
-  files['README.txt'] = strToU8(lines.join('\n'));
+  files['README.txt'] = utf8(lines.join('\n'));
   // Fixed dates: the same evidence gives the same zip.
-  const mtime = new Date(signed.sentAt ?? signed.createdAt);
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime }]])));
+  return storedZip(files, new Date(signed.sentAt ?? signed.createdAt));
 }
