@@ -9,9 +9,9 @@ import type { Quote } from '#schemas/quotes';
 import { recordView, resolveToken } from '#services/customer';
 import { quotePdf, sendQuote } from '#services/documents';
 import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
+import { previewQuoteEmail, previewQuoteHtml } from '#services/previews';
 import { getQuoteFor } from '#services/quotes';
 import { contentSecurityPolicy, newNonce, PUBLIC_HEADERS, visitorOf, wantsHtml } from '../pages/security.ts';
-import { previewOperations } from './previews.ts';
 
 /** Built on the first request to one of these routes (see `Contracts`). */
 const contracts = () => import('./contracts.ts').then((m) => m.documentContracts);
@@ -89,5 +89,15 @@ export const documentOperations = {
   sendQuote: defineOperation(contracts, 'sendQuote', async ({ params, body, user }) =>
     json(200, await sendQuote(params.id, body, user)),
   ),
-  ...previewOperations,
+  // The quote builder's live previews (rep routes): the customer's page and the quote email.
+  previewQuote: defineOperation(contracts, 'previewQuote', async ({ params, user }) =>
+    html(200, await previewQuoteHtml(params.id, user), {
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+      'cache-control': 'no-store',
+    }),
+  ),
+  previewQuoteEmail: defineOperation(contracts, 'previewQuoteEmail', async ({ params, query, user }) =>
+    json(200, await previewQuoteEmail(params.id, query, user)),
+  ),
 };

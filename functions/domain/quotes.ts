@@ -33,6 +33,7 @@ export const FINAL_STATUSES: readonly QuoteStatus[] = [
   'superseded',
   'withdrawn',
 ];
+
 /** Why a customer declines: the choices the quote page offers. */
 export const DECLINE_REASONS = ['price', 'timing', 'competitor', 'no_longer_needed', 'other'] as const;
 

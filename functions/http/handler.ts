@@ -142,7 +142,7 @@ export function httpHandler<F extends FunctionName>(
   operations: Record<string, Operation>,
   options: HttpHandlerOptions,
 ) {
-  const table = new Map<string, { route: Route; operation: Operation; contract?: Contract }>();
+  const table = new Map<string, { route: Route; operation: Operation }>();
   for (const route of routesOf(fn)) {
     const operation = operations[route.operation];
     if (!operation) throw new Error(`route ${routeKey(route)} has no operation ${route.operation} in ${fn}`);
@@ -155,8 +155,9 @@ export function httpHandler<F extends FunctionName>(
     .handler(async (event) => {
       const entry = table.get(event.routeKey);
       if (!entry) throw new NotFoundError('no such route');
-      entry.contract ??= await routeContract(entry.route, entry.operation);
-      const request = parseRequest(entry.contract, entry.route, event, options.maxBodyBytes);
+      // The operation builds its contract once; later requests get the same one.
+      const contract = await routeContract(entry.route, entry.operation);
+      const request = parseRequest(contract, entry.route, event, options.maxBodyBytes);
       return entry.operation.handle(request);
     });
 }

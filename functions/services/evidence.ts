@@ -60,8 +60,6 @@ export function verifyUrl(sha256?: string): string {
   return `${publicBaseUrl()}/verify${sha256 ? `/${sha256}` : ''}`;
 }
 
-const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-
 /**
  * A quote's evidence bundle (zip): the stored PDFs, the quote, its events with their chain and its
  * verification, the seal certificate, and a README saying how to check each without Closer.
@@ -74,8 +72,8 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
   const chain = quoteChain(signed, events);
   const files: Record<string, Uint8Array> = {
     [`${base}.pdf`]: new Uint8Array(await storedQuotePdf(signed)),
-    'quote.json': utf8(`${JSON.stringify(signed, null, 2)}\n`),
-    'events.json': utf8(`${JSON.stringify({ chain, events }, null, 2)}\n`),
+    'quote.json': Buffer.from(`${JSON.stringify(signed, null, 2)}\n`),
+    'events.json': Buffer.from(`${JSON.stringify({ chain, events }, null, 2)}\n`),
   };
   let sealChainHint: string[] = [];
   const lines = [
@@ -120,7 +118,7 @@ export async function evidenceBundle(quote: Quote): Promise<Uint8Array> {
     '',
     ...sealChainHint,
   );
-  files['README.txt'] = utf8(lines.join('\n'));
+  files['README.txt'] = Buffer.from(lines.join('\n'));
   // Fixed dates: the same evidence gives the same zip.
   return storedZip(files, new Date(signed.sentAt ?? signed.createdAt));
 }

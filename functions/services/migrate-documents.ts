@@ -1,4 +1,5 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { isSignedCopyPending } from '#domain/quotes';
 import { sha256Hex } from '#domain/tokens';
 import type { Quote } from '#schemas/quotes';
 import { db, table } from '#store/client';
@@ -83,7 +84,7 @@ export async function migrateDocuments(): Promise<{
 async function sealIfSigned(quote: Quote, report: { sealed: string[]; chains: string[] }): Promise<void> {
   if (quote.status !== 'signed') return;
   const seal = await import('./seal.ts');
-  if (!quote.signedCopyHash) {
+  if (isSignedCopyPending(quote)) {
     await seal.ensureSignedCopy(quote);
     report.sealed.push(quote.id);
   } else if (await seal.backfillSealChain(quote)) {

@@ -2,6 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { getStringFromEnv } from '#config/env';
 import { isChained } from '#domain/chain';
+import { isSignedCopyPending } from '#domain/quotes';
 import { certificateSubject, fromPem, sealCertificatesOf, toPem } from '#evidence/certificate';
 import { KmsSigner } from '#evidence/kms-signer';
 import { appendPages, sealPdf } from '#evidence/seal';
@@ -31,7 +32,7 @@ import { viewOf } from './quotes.ts';
  * the other's object is never issued.
  */
 export async function ensureSignedCopy(signed: Quote): Promise<Quote> {
-  if (signed.status !== 'signed' || signed.signedCopyHash) return signed;
+  if (!isSignedCopyPending(signed)) return signed;
   // As stored: the write that signed it moved its chain head past the caller's copy.
   const quote = (await getQuoteAt(signed.dealId, signed.id)) ?? signed;
   if (quote.status !== 'signed' || quote.signedCopyHash) return quote;

@@ -102,6 +102,18 @@ export const HOUSE_ESBUILD = {
 } as const;
 
 /**
+ * The stubs a bundle gets: all of HOUSE_ESBUILD.alias, but the SDK's with the runtime's SDK (its
+ * credential chain is the runtime's too).
+ */
+export function houseAliases(options: { sdkExternal?: boolean } = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(HOUSE_ESBUILD.alias).filter(
+      ([name]) => !options.sdkExternal || !name.startsWith('@aws-sdk/'),
+    ),
+  );
+}
+
+/**
  * The esbuild options of a function's bundle as the construct builds it (SDK bundled, stubs in),
  * for the code that builds bundles outside CDK: the bundle benchmark and the tests that check what a
  * bundle contains. `sdkExternal` leaves the SDK (and its stubs) out, as with `bundleAwsSdk: false`;
@@ -118,14 +130,7 @@ export function houseBuildOptions(options: { sdkExternal?: boolean; stubs?: bool
     sourcesContent: HOUSE_ESBUILD.sourcesContent,
     mainFields: [...HOUSE_ESBUILD.mainFields],
     banner: { js: HOUSE_ESBUILD.banner },
-    alias:
-      options.stubs === false
-        ? {}
-        : Object.fromEntries(
-            Object.entries(HOUSE_ESBUILD.alias).filter(
-              ([name]) => !options.sdkExternal || !name.startsWith('@aws-sdk/'),
-            ),
-          ),
+    alias: options.stubs === false ? {} : houseAliases(options),
     external: options.sdkExternal ? [...AWS_SDK_EXTERNALS] : [],
   };
 }
@@ -212,10 +217,10 @@ export class CloserFunction extends NodejsFunction {
         mainFields: [...HOUSE_ESBUILD.mainFields],
         banner: HOUSE_ESBUILD.banner,
         esbuildArgs: Object.fromEntries(
-          Object.entries(HOUSE_ESBUILD.alias)
-            // With the runtime's SDK, its credential chain is the runtime's too.
-            .filter(([name]) => props.bundleAwsSdk || !name.startsWith('@aws-sdk/'))
-            .map(([name, path]) => [`--alias:${name}`, path]),
+          Object.entries(houseAliases({ sdkExternal: !props.bundleAwsSdk })).map(([name, path]) => [
+            `--alias:${name}`,
+            path,
+          ]),
         ),
         bundleAwsSDK: props.bundleAwsSdk,
         externalModules: props.bundleAwsSdk ? [] : [...AWS_SDK_EXTERNALS],
