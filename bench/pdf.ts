@@ -1,8 +1,9 @@
 /**
- * PDF rendering benchmark (not a test): pdfkit, as shipped, against headless Chromium printing the
- * same quote's HTML. Run with `npx tsx bench/pdf.ts`; writes bench/results/pdf.json.
+ * PDF rendering benchmark (not a test): our renderer (render/pdf.ts on render/pdf-writer.ts), as
+ * shipped, against headless Chromium printing the same quote's HTML. Run with `npx tsx bench/pdf.ts`;
+ * writes bench/results/pdf.json.
  *
- * pdfkit: 200 renders each of a 10-line and a 120-line quote, after a cold first render that is
+ * Ours: 200 renders each of a 10-line and a 120-line quote, after a cold first render that is
  * reported on its own (template load and font parsing: what a Lambda cold start pays).
  * Chromium: one browser for the whole run (as a warm Lambda would keep it), a new page per render,
  * `setContent` then `page.pdf()`, 50 renders per size. Memory: peak RSS and heap of this process,
@@ -22,13 +23,13 @@ import { chromiumPath, launchBrowser } from '../test/browser/support/browser.ts'
 import { bundle, inFreshProcess, p50 } from './support/bundle.ts';
 import { quote } from './support/quote-fixture.ts';
 
-const PDFKIT_RUNS = 200;
+const OUR_RUNS = 200;
 const CHROMIUM_RUNS = 50;
 const FRESH_PROCESSES = Number(process.env.BENCH_RUNS ?? 10);
 
 /**
  * What a fresh process does for its first PDF, bundled as the documents function is: load the
- * renderer (pdfkit, fonts, layout), the template, then render. Timed from the import.
+ * renderer (writer, fonts, layout), the template, then render. Timed from the import.
  */
 const FIRST_PDF_ENTRY = `export { quoteView } from '#render/view';
 export { renderQuotePdf } from '#render/pdf';
@@ -146,13 +147,13 @@ function childTreeRss(): number {
   return total;
 }
 
-/** Renders of each size before any pdfkit timing. */
+/** Renders of each size before any timing of ours. */
 const WARMUP_RENDERS = 100;
 
-async function benchPdfkit(view: QuoteView): Promise<Stats> {
+async function benchOurs(view: QuoteView): Promise<Stats> {
   const times: number[] = [];
   let bytes = 0;
-  for (let i = 0; i < PDFKIT_RUNS; i += 1) {
+  for (let i = 0; i < OUR_RUNS; i += 1) {
     const start = performance.now();
     const pdf = await renderQuotePdf(view);
     times.push(performance.now() - start);
@@ -163,7 +164,7 @@ async function benchPdfkit(view: QuoteView): Promise<Stats> {
 }
 
 async function main(): Promise<void> {
-  chromiumPath(); // fail before the pdfkit half when Chromium is missing
+  chromiumPath(); // fail before our half when Chromium is missing
   const fresh = await firstPdfInFreshProcesses();
   const coldStart = performance.now();
   const small = quoteView(quote(10), getTemplate('classic'));
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
   const large = quoteView(quote(120), getTemplate('classic'));
   sampleMemory();
 
-  // Warm-up renders of both sizes until the JIT has settled: V8 optimises pdfkit's and the layout's
+  // Warm-up renders of both sizes until the JIT has settled: V8 optimises the writer's and the layout's
   // hot functions only after many calls. With 10 renders of the large quote only, the first of the
   // 200 timed small renders still ran partly unoptimised and the p50 read ~11 ms instead of ~7 ms.
   // A process's first renders are slower than its p50: `cold` and the fresh-process rows show them.
@@ -183,9 +184,9 @@ async function main(): Promise<void> {
 
   collect();
   const baselineHeap = process.memoryUsage().heapUsed;
-  const pdfkit = { lines10: await benchPdfkit(small), lines120: await benchPdfkit(large) };
+  const ours = { lines10: await benchOurs(small), lines120: await benchOurs(large) };
   collect();
-  const pdfkitMemory = {
+  const oursMemory = {
     peakRssMB: peak.rss / MB,
     peakHeapMB: peak.heapUsed / MB,
     heapAfterGcMB: process.memoryUsage().heapUsed / MB,
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       await page.setContent(html, { waitUntil: 'load' });
       const pdf = await page.pdf(pdfOptions);
       if (!reused) await page.close();
-      // The first three are warm-up, as for pdfkit.
+      // The first three are warm-up, as for ours.
       if (i >= 3) times.push(performance.now() - start);
       bytes = pdf.length;
       chromiumPeakRss = Math.max(chromiumPeakRss, childTreeRss());
@@ -235,15 +236,15 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
-    pdfkit: {
-      ...pdfkit,
+    ours: {
+      ...ours,
       coldFirstRenderMs: Math.round(cold),
       freshProcessFirstPdfMsP50: fresh.p50,
       freshProcessImportMsP50: fresh.importP50,
       freshProcessStepsMsP50: fresh.steps,
       freshProcessFirstPdfMs: fresh.runs,
       coldBytes: coldPdf.length,
-      memory: pdfkitMemory,
+      memory: oursMemory,
     },
     chromium: {
       reusedPage: chrome,
@@ -251,10 +252,10 @@ async function main(): Promise<void> {
       launchMs: Math.round(launchMs),
       memory: { browserTreePeakRssMB: chromiumPeakRss / MB, nodePeakRssMB: peak.rss / MB },
     },
-    /** pdfkit p50 over Chromium's (reused page): the target is ≤ 0.3. */
-    pdfkitOverChromiumP50: {
-      lines10: ratio(pdfkit.lines10, chrome.lines10),
-      lines120: ratio(pdfkit.lines120, chrome.lines120),
+    /** Our p50 over Chromium's (reused page): the target is ≤ 0.3. */
+    oursOverChromiumP50: {
+      lines10: ratio(ours.lines10, chrome.lines10),
+      lines120: ratio(ours.lines120, chrome.lines120),
     },
   };
   mkdirSync(path.dirname(RESULTS), { recursive: true });
@@ -266,24 +267,24 @@ async function main(): Promise<void> {
     `${name.padEnd(22)}${f(a.p50)}${f(a.p99)}${kb(a.bytes)}   ${f(b.p50)}${f(b.p99)}${kb(b.bytes)}   ${`×${(a.p50 / b.p50).toFixed(2)}`.padStart(7)}`;
   console.log(`PDF rendering, ${process.version} ${process.platform}/${process.arch} (times in ms)`);
   console.log(
-    `${''.padEnd(22)}${'pdfkit (200 runs)'.padStart(24)}      ${'Chromium page.pdf() (50 runs)'.padStart(27)}   pdfkit/Chromium`,
+    `${''.padEnd(22)}${'ours (200 runs)'.padStart(24)}      ${'Chromium page.pdf() (50 runs)'.padStart(27)}   ours/Chromium`,
   );
   console.log(
     `${''.padEnd(22)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'size'.padStart(8)}   ${'p50'.padStart(8)}${'p99'.padStart(8)}${'size'.padStart(8)}   ${'p50'.padStart(7)}`,
   );
-  console.log(row('10 lines, reused page', pdfkit.lines10, chrome.lines10));
-  console.log(row('120 lines, reused page', pdfkit.lines120, chrome.lines120));
-  console.log(row('10 lines, new page', pdfkit.lines10, chromeNewPage.lines10));
-  console.log(row('120 lines, new page', pdfkit.lines120, chromeNewPage.lines120));
+  console.log(row('10 lines, reused page', ours.lines10, chrome.lines10));
+  console.log(row('120 lines, reused page', ours.lines120, chrome.lines120));
+  console.log(row('10 lines, new page', ours.lines10, chromeNewPage.lines10));
+  console.log(row('120 lines, new page', ours.lines120, chromeNewPage.lines120));
   console.log(
     `first PDF in a fresh process (bundled renderer: import, template, fonts, 10 lines): p50 ${fresh.p50} ms of ${FRESH_PROCESSES} (import ${fresh.importP50} ms, then template ${fresh.steps.templateMs}, view ${fresh.steps.viewMs}, render ${fresh.steps.renderMs} ms, each a p50)`,
   );
   console.log(
-    `pdfkit first render in this process (templates + fonts, renderer already imported): ${cold.toFixed(0)} ms; Chromium launch: ${launchMs.toFixed(0)} ms`,
+    `our first render in this process (templates + fonts, renderer already imported): ${cold.toFixed(0)} ms; Chromium launch: ${launchMs.toFixed(0)} ms`,
   );
   console.log(
-    `peak memory: pdfkit phase RSS ${pdfkitMemory.peakRssMB.toFixed(0)} MB, heap ${pdfkitMemory.peakHeapMB.toFixed(0)} MB ` +
-      `(after GC ${pdfkitMemory.heapAfterGcMB.toFixed(0)} MB, ${pdfkitMemory.heapGrowthAfterGcMB >= 0 ? '+' : ''}${pdfkitMemory.heapGrowthAfterGcMB.toFixed(1)} MB over 400 renders); ` +
+    `peak memory: our phase RSS ${oursMemory.peakRssMB.toFixed(0)} MB, heap ${oursMemory.peakHeapMB.toFixed(0)} MB ` +
+      `(after GC ${oursMemory.heapAfterGcMB.toFixed(0)} MB, ${oursMemory.heapGrowthAfterGcMB >= 0 ? '+' : ''}${oursMemory.heapGrowthAfterGcMB.toFixed(1)} MB over 400 renders); ` +
       `Chromium process tree RSS ${(chromiumPeakRss / MB).toFixed(0)} MB (plus this process)`,
   );
   console.log(`results: ${path.relative(process.cwd(), RESULTS)}`);

@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
-import { PNG } from 'pngjs';
 import { encode as encodeQr } from 'uqr';
+import { decodePng, PngError } from '#domain/png';
 import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
+import {
+  forgetLayouts,
+  jpegImage,
+  PdfDocument,
+  type PdfImage,
+  type PdfPage,
+  rawImage,
+  textWidth,
+} from './pdf-writer.ts';
 import { TrueTypeFont } from './truetype.ts';
 import type { Paragraph, QuoteView } from './view.ts';
 
@@ -105,9 +113,8 @@ const ACTOR_LABELS: Record<EventActor['type'], LabelKey> = {
 
 /**
  * Each font file is read once per process by our TrueType reader (truetype.ts: metrics, cmap, pair
- * kerning, subsetting; no fontkit) and the reader is shared: it keeps only caches of what it read.
- * Sharing is safe: a render lays out and embeds synchronously, and pdfkit keeps its per-document
- * state (subset, layout cache) in its own wrapper, not in the font.
+ * kerning, subsetting) and the reader is shared: it keeps only caches of what it read. The writer
+ * keeps each font's laid-out words and string widths for every render of the process too.
  */
 type Font = TrueTypeFont;
 const parsedFonts = new Map<string, Font>();
@@ -120,48 +127,9 @@ function fontFile(path: string): Font {
   return font;
 }
 
-/**
- * Laid-out words (glyph runs, already scaled by pdfkit) per parsed font, shared by every
- * render of the process. pdfkit caches them per document only, so each render would lay out every
- * word again. A run depends on the font and
- * the word alone, and pdfkit never modifies one (word spacing copies it), so the bytes are the same.
- * Emptied now and then so that a long-lived process does not keep every word it ever printed.
- */
-const shapedWords = new Map<Font, Record<string, unknown>>();
+/** Renders between two emptyings of the shared layout caches (a long-lived process stays small). */
 const RENDERS_PER_SHAPE_CACHE = 500;
 let rendersSinceShapeReset = 0;
-
-/**
- * Widths of whole strings (in pdfkit's 1000-unit space) per parsed font, shared by every render like
- * the words above: the layout measures each cell's text and words several times (wrapping, shrinking,
- * right alignment), and pdfkit would split and sum the string's words each time.
- */
-const stringWidths = new Map<Font, Map<string, number>>();
-
-interface PdfkitEmbeddedFont {
-  font?: Font;
-  layoutCache?: Record<string, unknown>;
-  layout?(text: string, features: undefined, onlyWidth: true): { advanceWidth: number };
-}
-
-function shareShapedWords(doc: PDFKit.PDFDocument): void {
-  const current = (doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
-  if (current?.font === undefined || current.layoutCache === undefined) return;
-  let shared = shapedWords.get(current.font);
-  if (shared === undefined) {
-    shared = Object.create(null) as Record<string, unknown>;
-    shapedWords.set(current.font, shared);
-  }
-  if (current.layoutCache !== shared) current.layoutCache = shared;
-}
-
-/**
- * pdfkit takes a parsed font (anything with fontkit's `layout`) wherever it takes a font; @types/pdfkit
- * only lists paths and bytes.
- */
-function fontSource(font: Font): PDFKit.Mixins.PDFFontSource {
-  return font as unknown as PDFKit.Mixins.PDFFontSource;
-}
 
 /**
  * A document that cannot be rendered (a damaged image, a template that fails): an error of that one
@@ -175,24 +143,54 @@ export class RenderError extends Error {
 }
 
 /**
- * Logo images are decoded from base64 once per process, not once per render. A PNG is decoded whole
- * here, synchronously, so a damaged one fails this render instead of pdfkit's zlib callback.
+ * Logo images, decoded and compressed for the PDF once per process, not once per render. A PNG is
+ * decoded whole, synchronously, so a damaged one fails this render with a RenderError; its alpha, if
+ * any, becomes the image's soft mask.
  */
-const imageBytes = new Map<string, Buffer>();
-function logoBytes(base64: string): Buffer {
-  let bytes = imageBytes.get(base64);
-  if (bytes === undefined) {
-    bytes = Buffer.from(base64, 'base64');
+const logoImages = new Map<string, PdfImage>();
+function logoImage(base64: string): PdfImage {
+  let image = logoImages.get(base64);
+  if (image === undefined) {
+    const bytes = Buffer.from(base64, 'base64');
     if (bytes.subarray(1, 4).toString('latin1') === 'PNG') {
-      try {
-        PNG.sync.read(bytes);
-      } catch (error) {
-        throw new RenderError(`the template's logo is not a readable PNG`, { cause: error });
-      }
+      image = pngImage(bytes);
+    } else {
+      const jpeg = jpegImage(bytes);
+      if (jpeg === null) throw new RenderError(`the template's logo is not a readable PNG or JPEG image`);
+      image = jpeg;
     }
-    imageBytes.set(base64, bytes);
+    logoImages.set(base64, image);
   }
-  return bytes;
+  return image;
+}
+
+function pngImage(bytes: Buffer): PdfImage {
+  let pixels: ReturnType<typeof decodePng>;
+  try {
+    pixels = decodePng(bytes);
+  } catch (error) {
+    if (!(error instanceof PngError)) throw error;
+    throw new RenderError(`the template's logo is not a readable PNG: ${error.message}`, { cause: error });
+  }
+  const { width, height, rgba } = pixels;
+  const count = width * height;
+  const rgb = Buffer.alloc(count * 3);
+  const alpha = Buffer.alloc(count);
+  let opaque = true;
+  for (let i = 0; i < count; i += 1) {
+    rgb[i * 3] = rgba[i * 4] ?? 0;
+    rgb[i * 3 + 1] = rgba[i * 4 + 1] ?? 0;
+    rgb[i * 3 + 2] = rgba[i * 4 + 2] ?? 0;
+    alpha[i] = rgba[i * 4 + 3] ?? 0;
+    if (alpha[i] !== 255) opaque = false;
+  }
+  return rawImage(width, height, rgb, 3, opaque ? undefined : alpha);
+}
+
+/** The box an image of this size takes when fitted into `width` × `height`, keeping its proportions. */
+function fitted(image: PdfImage, width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(width / image.width, height / image.height);
+  return { width: image.width * scale, height: image.height * scale };
 }
 
 /** "2026-11-21 10:00:00": compact and unambiguous for the history table (its header says UTC). */
@@ -202,12 +200,12 @@ function utcStamp(iso: string): string {
 }
 
 /**
- * Lays the quote out by hand: every string is placed at a computed position with pdfkit's line
- * breaking off, so pdfkit never adds a page on its own and the page breaks (with the table header
- * repeated) are ours.
+ * Lays the quote out by hand: every string is placed at a computed position, and the page breaks
+ * (with the table header repeated) are ours.
  */
 class Layout {
-  readonly doc: PDFKit.PDFDocument;
+  readonly doc: PdfDocument;
+  page: PdfPage;
   readonly pageWidth: number;
   readonly pageHeight: number;
   readonly left: number;
@@ -216,12 +214,12 @@ class Layout {
   readonly bottom: number;
   readonly width: number;
   y: number;
-  private readonly fontNames: Record<FontKey, string>;
+  private readonly fonts: Record<FontKey, Font>;
   /**
    * The text colour last set on a page. Shapes and images set theirs between save and restore, so
    * on the same page the colour is still in force and is not written again before the next text.
    */
-  private textFill?: { color: string; page: PDFKit.PDFPage };
+  private textFill?: { color: string; page: PdfPage };
 
   constructor(
     readonly view: QuoteView,
@@ -231,46 +229,27 @@ class Layout {
     const [pageWidth, pageHeight] = PAGE_SIZES[theme.size];
     this.pageWidth = pageWidth;
     this.pageHeight = pageHeight;
-    const fonts = {
+    this.fonts = {
       regular: fontFile(theme.fonts.regular),
       bold: fontFile(theme.fonts.bold),
       heading: fontFile(theme.fonts.heading),
     };
-    const regular = fontSource(fonts.regular);
-    this.doc = new PDFDocument({
-      size: theme.size,
-      margins: theme.margins,
-      // Our font from the start: pdfkit would otherwise load its Helvetica metrics from disk,
-      // which are not in the Lambda bundle (and cannot print ł or Cyrillic anyway). The option is
-      // typed as a path, but it is handed to the same loader as `font()`.
-      font: regular as string,
-      bufferPages: true,
+    this.doc = new PdfDocument({
+      width: pageWidth,
+      height: pageHeight,
       lang: view.lang,
-      displayTitle: true,
+      fileId: meta.fileId,
       info: {
-        Title: document.title,
-        Author: document.author,
-        Subject: document.subject,
-        Creator: 'Closer',
-        Producer: 'Closer',
-        CreationDate: new Date(document.creationDate),
-        ModDate: new Date(meta.modDate),
+        title: document.title,
+        author: document.author,
+        subject: document.subject,
+        creator: 'Closer',
+        producer: 'Closer',
+        creationDate: document.creationDate,
+        modDate: meta.modDate,
       },
     });
-    // pdfkit derives the trailer's file ID from the info dictionary and offers no option to set it;
-    // we pin it to the quote. The unit tests read it back from the trailer, so a pdfkit upgrade that
-    // renames this field fails loudly instead of silently changing the ID.
-    (this.doc as unknown as { _id: Uint8Array })._id = Buffer.from(meta.fileId, 'hex');
-    // Registered under their PostScript names, which is also the key pdfkit files the constructor's
-    // font under: every later `font(name)` is then a lookup, never a new wrapper around the font.
-    this.fontNames = {
-      regular: fonts.regular.postscriptName,
-      bold: fonts.bold.postscriptName,
-      heading: fonts.heading.postscriptName,
-    };
-    for (const key of ['regular', 'bold', 'heading'] as const) {
-      this.doc.registerFont(this.fontNames[key], fontSource(fonts[key]));
-    }
+    this.page = this.doc.addPage();
     this.left = theme.margins.left;
     this.right = pageWidth - theme.margins.right;
     this.top = theme.margins.top;
@@ -291,29 +270,9 @@ class Layout {
     return size * LEADING;
   }
 
-  private use(font: FontKey, size: number): void {
-    this.doc.font(this.fontNames[font]).fontSize(size);
-    shareShapedWords(this.doc);
-  }
-
-  /** pdfkit's `widthOfString`, computed as pdfkit does (so the bytes are the same), from a shared cache. */
+  /** The width of `text` as printed. */
   measure(text: string, font: FontKey, size: number, characterSpacing = 0): number {
-    this.use(font, size);
-    const current = (this.doc as unknown as { _font?: PdfkitEmbeddedFont })._font;
-    if (current?.font === undefined || current.layout === undefined) {
-      return this.doc.widthOfString(text, { characterSpacing });
-    }
-    let widths = stringWidths.get(current.font);
-    if (widths === undefined) {
-      widths = new Map();
-      stringWidths.set(current.font, widths);
-    }
-    let width = widths.get(text);
-    if (width === undefined) {
-      width = current.layout(text, undefined, true).advanceWidth;
-      widths.set(text, width);
-    }
-    return ((width * (size / 1000) + characterSpacing * (text.length - 1)) * 100) / 100;
+    return textWidth(this.fonts[font], text, size, characterSpacing);
   }
 
   /**
@@ -372,24 +331,20 @@ class Layout {
       width = this.measure(run.text, run.font, size, spacing);
     }
     const left = options.align === 'right' ? x - width : options.align === 'center' ? x - width / 2 : x;
-    this.use(run.font, size);
-    const page = this.doc.page;
+    const { page } = this;
     if (this.textFill?.color !== run.color || this.textFill.page !== page) {
-      this.doc.fillColor(run.color);
+      page.textColor(run.color);
       this.textFill = { color: run.color, page };
     }
-    this.doc.text(run.text, left, y, { lineBreak: false, characterSpacing: spacing });
+    page.text(this.fonts[run.font], size, left, y, run.text, spacing);
   }
 
   rule(y: number, color: string, thickness: number, from = this.left, to = this.right): void {
-    this.doc.save().moveTo(from, y).lineTo(to, y).lineWidth(thickness).strokeColor(color).stroke().restore();
+    this.page.rule(y, from, to, thickness, color);
   }
 
   box(x: number, y: number, width: number, height: number, color: string, radius = 0): void {
-    this.doc.save();
-    if (radius > 0) this.doc.roundedRect(x, y, width, height, radius);
-    else this.doc.rect(x, y, width, height);
-    this.doc.fillColor(color).fill().restore();
+    this.page.rects([[x, y, width, height]], color, radius);
   }
 
   /** Where content starts below the running header of a continuation page. */
@@ -399,7 +354,7 @@ class Layout {
 
   /** Starts a new page with the running header of continuation pages. */
   newPage(): void {
-    this.doc.addPage();
+    this.page = this.doc.addPage();
     const { view } = this;
     const title = fill(view.labels.continued, { title: view.title });
     if (view.theme.header === 'band') {
@@ -582,14 +537,8 @@ class Layout {
     });
   }
 
-  end(): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
-      this.doc.on('error', reject);
-      this.doc.end();
-    });
+  end(): Buffer {
+    return this.doc.end();
   }
 }
 
@@ -597,7 +546,9 @@ function drawLogo(layout: Layout, x: number, y: number, inverted: boolean): void
   const { logo, colors } = layout.view.theme;
   const size = logo.size;
   if (logo.kind === 'image') {
-    layout.doc.image(logoBytes(logo.base64), x, y, { fit: [size, size], align: 'center', valign: 'center' });
+    const image = logoImage(logo.base64);
+    const box = fitted(image, size, size);
+    layout.page.image(image, x + (size - box.width) / 2, y + (size - box.height) / 2, box.width, box.height);
     return;
   }
   const background = inverted ? colors.onPrimary : colors.primary;
@@ -1072,9 +1023,9 @@ function certificatePages(layout: Layout, certificate: Certificate, onNewPage = 
   }
 
   if (certificate.signatureImage !== undefined) {
-    let png: Buffer;
+    let signature: ReturnType<typeof signatureForPdf>;
     try {
-      png = signatureForPdf(certificate.signatureImage);
+      signature = signatureForPdf(certificate.signatureImage);
     } catch (error) {
       throw new RenderError(`the stored signature image cannot be rendered: ${(error as Error).message}`, {
         cause: error,
@@ -1082,7 +1033,9 @@ function certificatePages(layout: Layout, certificate: Certificate, onNewPage = 
     }
     const height = 70;
     layout.ensure(height + 10);
-    layout.doc.image(png, layout.left, layout.y, { fit: [220, height] });
+    const image = rawImage(signature.width, signature.height, signature.rgb, 3);
+    const box = fitted(image, 220, height);
+    layout.page.image(image, layout.left, layout.y, box.width, box.height);
     layout.rule(layout.y + height + 2, colors.rule, 0.5, layout.left, layout.left + 220);
     layout.y += height + 14;
   }
@@ -1137,15 +1090,13 @@ function verifyBlock(layout: Layout, url: string): void {
   layout.y += 12;
   layout.ensure(side + 8);
   const top = layout.y;
-  const doc = layout.doc;
-  doc.save();
+  const squares: [number, number, number, number][] = [];
   for (let row = 0; row < qr.size; row += 1) {
     for (let col = 0; col < qr.size; col += 1) {
-      if (qr.data[row]?.[col]) doc.rect(layout.left + col * module, top + row * module, module, module);
+      if (qr.data[row]?.[col]) squares.push([layout.left + col * module, top + row * module, module, module]);
     }
   }
-  doc.fillColor('#000000').fill();
-  doc.restore();
+  layout.page.rects(squares, '#000000');
   const textX = layout.left + side + 14;
   const maxWidth = layout.right - textX;
   layout.text({ text: layout.view.labels.verifyAt, font: 'bold', size, color: colors.text }, textX, top, {
@@ -1164,13 +1115,13 @@ function verifyBlock(layout: Layout, url: string): void {
 function footers(layout: Layout, pageLabel?: string): void {
   const { view } = layout;
   const { colors } = view.theme;
-  const range = layout.doc.bufferedPageRange();
+  const { pages } = layout.doc;
   const size = layout.size - 1.5;
   const y = layout.bottom + 20;
-  for (let i = 0; i < range.count; i += 1) {
-    layout.doc.switchToPage(range.start + i);
+  for (let i = 0; i < pages.length; i += 1) {
+    layout.page = pages[i] as PdfPage;
     if (view.theme.header === 'letterhead') layout.rule(y - 6, colors.rule, 0.5);
-    const page = pageLabel ?? fill(view.labels.page, { page: i + 1, pages: range.count });
+    const page = pageLabel ?? fill(view.labels.page, { page: i + 1, pages: pages.length });
     layout.text({ text: view.footer, font: 'regular', size, color: colors.muted }, layout.left, y, {
       maxWidth: layout.width * 0.75,
     });
@@ -1200,8 +1151,7 @@ function footers(layout: Layout, pageLabel?: string): void {
 export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
   const { certificate } = options;
   if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
-    shapedWords.clear();
-    stringWidths.clear();
+    forgetLayouts();
     rendersSinceShapeReset = 1;
   }
   const layout = new Layout(view, {
@@ -1228,7 +1178,7 @@ export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions 
  * the customer was shown. The footer names the certificate instead of numbering the pages, which
  * would count only these.
  */
-export function renderCertificatePdf(view: QuoteView, certificate: Certificate): Promise<Buffer> {
+export async function renderCertificatePdf(view: QuoteView, certificate: Certificate): Promise<Buffer> {
   const layout = new Layout(view, {
     modDate: certificate.signedAt,
     fileId: signedFileId(view.document.fileId, certificate.documentHash),

@@ -26,7 +26,7 @@ export interface PdfLayout {
   size: 'A4' | 'LETTER';
   margins: { top: number; right: number; bottom: number; left: number };
   fontSize: number;
-  /** Absolute paths: pdfkit opens them itself. */
+  /** Absolute paths: the renderer reads each file once per process. */
   fonts: { regular: string; bold: string; heading: string };
   header: 'letterhead' | 'band';
   table: 'ruled' | 'zebra';

@@ -1,7 +1,7 @@
 /**
- * A lean TrueType (glyf) font reader: exactly the font API pdfkit's embedded-font code calls on a
- * parsed font (`layout`, `createSubset`, `getGlyph`, metrics, `head`, `post`, `OS/2`), so pdfkit
- * takes it where it would take a fontkit font. Tables are read from the file's bytes on first use.
+ * A lean TrueType (glyf) font reader: what our PDF writer (pdf-writer.ts) needs of a font (`layout`,
+ * `createSubset`, `getGlyph`, metrics, `head`, `post`, `OS/2`), with the shapes fontkit gives them,
+ * against which it is tested. Tables are read from the file's bytes on first use.
  *
  * Layout maps characters to glyphs through the `cmap` (formats 4 and 12) and applies pair kerning
  * from the GPOS `kern` feature (PairPos formats 1 and 2) of the run's script, or the legacy `kern`
@@ -13,14 +13,14 @@
  * and an empty cmap (the PDF maps its character codes to glyphs and to text itself).
  */
 
-/** A glyph as pdfkit reads it. */
+/** A glyph as the writer reads it. */
 export interface Glyph {
   readonly id: number;
   readonly codePoints: number[];
   readonly advanceWidth: number;
 }
 
-/** A glyph's position in a run, in font units; pdfkit scales every field in place. */
+/** A glyph's position in a run, in font units. */
 export interface GlyphPosition {
   xAdvance: number;
   yAdvance: number;
@@ -28,7 +28,7 @@ export interface GlyphPosition {
   yOffset: number;
 }
 
-/** A laid-out run; `advanceWidth` is read after pdfkit has scaled the positions, so it sums them then. */
+/** A laid-out run; `advanceWidth` sums the positions' advances. */
 export class GlyphRun {
   constructor(
     readonly glyphs: Glyph[],
@@ -168,7 +168,7 @@ export class TrueTypeFont {
     return this.cached[key] as T;
   }
 
-  // ---- Metrics (what pdfkit reads) -------------------------------------------------------------
+  // ---- Metrics (what the writer reads) -------------------------------------------------------------
 
   get head(): {
     unitsPerEm: number;
@@ -260,7 +260,7 @@ export class TrueTypeFont {
     });
   }
 
-  /** The PostScript name (name ID 6), as pdfkit names the embedded font. */
+  /** The PostScript name (name ID 6), which names the embedded font. */
   get postscriptName(): string {
     return this.memo('postscriptName', () => {
       const entry = this.table('name');
@@ -300,7 +300,7 @@ export class TrueTypeFont {
     return this.horizontalMetricsOf(id).advance;
   }
 
-  /** A glyph by id, as pdfkit asks for .notdef's width. */
+  /** A glyph by id (the writer asks for .notdef's width). */
   getGlyph(id: number, codePoints: number[] = []): Glyph {
     return { id, codePoints, advanceWidth: this.advanceWidthOf(id) };
   }
@@ -614,7 +614,7 @@ export class TrueTypeFont {
 
   // ---- Layout ----------------------------------------------------------------------------------
 
-  /** Glyphs and positions of a string, kerned. pdfkit's `features` argument is ignored. */
+  /** Glyphs and positions of a string, kerned. fontkit's `features` argument is ignored. */
   layout(text: string, _features?: unknown): GlyphRun {
     const glyphs: Glyph[] = [];
     const positions: GlyphPosition[] = [];
@@ -699,12 +699,10 @@ function apply(position: GlyphPosition, adjustment: Adjustment | null): void {
 }
 
 /**
- * The glyphs one PDF uses of a font. pdfkit numbers its character codes by `includeGlyph`'s answer
+ * The glyphs one PDF uses of a font. The writer numbers its character codes by `includeGlyph`'s answer
  * (0 is .notdef); the components of composite glyphs are added when the file is written, after them.
  */
 export class TrueTypeSubset {
-  /** pdfkit checks this to tell a CFF subset from a TrueType one. */
-  readonly cff = undefined;
   private readonly glyphs: number[] = [];
   private readonly mapping = new Map<number, number>();
 

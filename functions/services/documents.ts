@@ -15,7 +15,7 @@ import { transitionQuote } from './transitions.ts';
 /** Quote documents (PDF) and sending: the use cases that need the PDF renderer. */
 
 /**
- * The PDF renderer (pdfkit, our font engine, the layout) loads with the first PDF, not at cold start: the
+ * The PDF renderer (our PDF writer, font engine and layout) loads with the first PDF, not at cold start: the
  * routes and stream records that never make a PDF (notify's notices) do not pay for it. In a bundle,
  * esbuild keeps it in the same file but runs its modules only on this import.
  */

@@ -18,7 +18,7 @@ import { dealEvents } from './history.ts';
 import { viewOf } from './quotes.ts';
 
 /**
- * The sealed signed copy: the PDF work (@libpdf/core, and pdfkit for the certificate page), the
+ * The sealed signed copy: the PDF work (@libpdf/core, and our renderer for the certificate page), the
  * seal (a local key, or AWS KMS) and the certificate code. Heavy, so it is loaded on demand
  * (`await import('./seal.ts')`) by the outbox's signed-copy work (services/notify.ts, run by
  * `notify` and `deliver`) and by the document migration; the HTTP functions (pages, documents,

@@ -77,12 +77,6 @@ export const HOUSE_ESBUILD = {
   target: 'node22',
   /** Packages and modules replaced by a stub (see each stub for why). */
   alias: {
-    // pdfkit's font engine: our PDFs pass fonts parsed by functions/render/truetype.ts instead.
-    fontkit: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'fontkit'),
-    // pdfkit's line wrapping, unused: our layout breaks lines itself (lineBreak: false).
-    linebreak: join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'linebreak'),
-    // pdfkit's PDF encryption, unused (exactly this path: @libpdf/core's `aes.js` import stays real).
-    '@noble/ciphers/aes': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'noble-aes'),
     // Reading and checking the template folders: the bundles read templates/registry.json, written
     // and checked when templates/ was prepared for them (infra/constructs/templates.ts).
     '#render/template-files': join(PROJECT_ROOT, 'infra', 'bundle-stubs', 'template-files'),

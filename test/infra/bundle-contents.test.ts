@@ -67,7 +67,10 @@ describe('function bundles', () => {
 
     expect(matching(inputs, SEAL_CODE)).toEqual([]);
     expect(
-      matching(inputs, [/node_modules\/(pdfkit|fontkit)\//, /node_modules\/@aws-sdk\/client-s3\//]),
+      matching(inputs, [
+        /functions\/render\/(pdf|pdf-writer|truetype)\.ts/,
+        /node_modules\/@aws-sdk\/client-s3\//,
+      ]),
     ).toEqual([]);
   }, 60_000);
 
@@ -113,17 +116,19 @@ describe('function bundles', () => {
     }
   }, 120_000);
 
-  it('carry neither the S3 client nor a zip library (store/objects.ts, render/zip.ts do their part)', async () => {
+  it('carry no S3 client, zip, PDF or PNG library (our objects.ts, zip.ts, pdf-writer.ts and png.ts do their part)', async () => {
     for (const name of Object.keys(functionPlans)) {
       const inputs = await bundleInputs(name);
       expect(
         matching(inputs, [
           /node_modules\/@aws-sdk\/(client-s3|middleware-sdk-s3)\//,
-          /node_modules\/fflate\//,
+          /node_modules\/(fflate|pdfkit|fontkit|pngjs|png-js)\//,
         ]),
         name,
       ).toEqual([]);
     }
-    expect(await bundleInputs('documents')).toContain('functions/store/objects.ts');
+    const documents = await bundleInputs('documents');
+    expect(documents).toContain('functions/store/objects.ts');
+    expect(documents).toContain('functions/render/pdf-writer.ts');
   }, 180_000);
 });

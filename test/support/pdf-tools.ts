@@ -133,3 +133,39 @@ export function dumpedSealCertificates(bytes: Uint8Array): string[] {
     return printed.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   });
 }
+
+export interface PdfImageRow {
+  page: number;
+  /** "image" or "smask" (a soft mask: the alpha of the image listed before it). */
+  type: string;
+  width: number;
+  height: number;
+  color: string;
+  /** "image" (Flate) or "jpeg" (DCT, embedded as is). */
+  encoding: string;
+  /** Pixels per inch as drawn: the image's width over the width it is drawn at. */
+  xPpi: number;
+}
+
+/** poppler's `pdfimages -list`: each image drawn, as poppler reads it. */
+export function pdfImages(bytes: Uint8Array): PdfImageRow[] {
+  return withFile(bytes, (path) =>
+    execFileSync('pdfimages', ['-list', path], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+        const parts = line.trim().split(/\s+/);
+        return {
+          page: Number(parts[0]),
+          type: parts[2] ?? '',
+          width: Number(parts[3]),
+          height: Number(parts[4]),
+          color: parts[5] ?? '',
+          encoding: parts[8] ?? '',
+          xPpi: Number(parts[12]),
+        };
+      }),
+  );
+}

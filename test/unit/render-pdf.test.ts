@@ -9,6 +9,8 @@ import { type Certificate, RenderError, renderQuotePdf } from '#render/pdf';
 import { getTemplate } from '#render/templates';
 import { quoteView } from '#render/view';
 import type { Quote } from '#schemas/quotes';
+import { LOGO_JPEG, logoPngWithAlpha } from '#test/images';
+import { pdfImages, qpdfCheck } from '#test/pdf-tools';
 import { hostileSignatures, SIGNATURE } from '#test/signature';
 import { line, makeQuote, manyLines } from './render-fixtures.ts';
 
@@ -108,6 +110,62 @@ describe('renderQuotePdf', () => {
         squash(quoteView(quote, getTemplate(templateId)).totals.at(-1)?.amount ?? '?'),
       );
     }
+  });
+
+  it('draws a PNG logo with its transparency as a soft mask and a JPEG logo as it is, fitted in the logo box', async () => {
+    for (const [type, bytes] of [
+      ['image/png', logoPngWithAlpha()],
+      ['image/jpeg', LOGO_JPEG],
+    ] as const) {
+      // Arrange
+      const plain = quoteView(makeQuote(), getTemplate('classic'));
+      const logo = { ...plain.theme.logo, kind: 'image' as const, type, base64: bytes.toString('base64') };
+      const view = { ...plain, theme: { ...plain.theme, logo } };
+
+      // Act
+      const pdf = await renderQuotePdf(view);
+
+      // Assert
+      expect(qpdfCheck(pdf).ok, type).toBe(true);
+      const images = pdfImages(pdf);
+      const drawn = images.filter((image) => image.type === 'image');
+      expect(drawn, type).toHaveLength(1);
+      const [image] = drawn;
+      // The wider side fills the logo box: so many pixels over so many points.
+      const widthPx = type === 'image/png' ? 30 : 24;
+      expect(image?.width).toBe(widthPx);
+      expect(image?.xPpi).toBeCloseTo((widthPx / logo.size) * 72, -0.5);
+      if (type === 'image/png') {
+        expect(image?.encoding).toBe('image');
+        expect(images.filter((i) => i.type === 'smask').map((i) => [i.width, i.height])).toEqual([[30, 20]]);
+      } else {
+        expect(image?.encoding).toBe('jpeg');
+        expect(pdf.includes(LOGO_JPEG)).toBe(true);
+        expect(images.some((i) => i.type === 'smask')).toBe(false);
+      }
+    }
+  });
+
+  it('fails with a RenderError for a damaged logo', async () => {
+    // Arrange
+    const plain = quoteView(makeQuote(), getTemplate('classic'));
+    const damaged = Buffer.from(logoPngWithAlpha());
+    damaged[40] = (damaged[40] ?? 0) ^ 0xff;
+    const views = [damaged, LOGO_JPEG.subarray(0, 20)].map((bytes, i) => ({
+      ...plain,
+      theme: {
+        ...plain.theme,
+        logo: {
+          ...plain.theme.logo,
+          kind: 'image' as const,
+          type: i === 0 ? ('image/png' as const) : ('image/jpeg' as const),
+          base64: bytes.toString('base64'),
+        },
+      },
+    }));
+
+    // Act + Assert
+    for (const view of views) await expect(renderQuotePdf(view)).rejects.toBeInstanceOf(RenderError);
   });
 
   it('gives byte-identical PDFs for the same quote', async () => {

@@ -10,8 +10,8 @@ import { pdffonts, pdfText, qpdfCheck, rasterErrors } from '#test/pdf-tools';
 import { line, makeQuote } from './render-fixtures.ts';
 
 /**
- * fontkit (pdfkit's own font engine, installed with pdfkit) is the reference the engine is checked
- * against: it is no longer in our code or bundles, only here. Only what the tests read is declared.
+ * fontkit (the font engine of pdfkit and others, a dev dependency) is the reference the engine is
+ * checked against: it is not in our code or bundles, only here. Only what the tests read is declared.
  */
 interface ReferenceGlyph {
   id: number;
@@ -38,8 +38,7 @@ interface ReferenceFont {
     positions: { xAdvance: number; xOffset: number; yOffset: number }[];
   };
 }
-const requireFromPdfkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'));
-const fontkit = requireFromPdfkit('fontkit') as { create(bytes: Uint8Array): ReferenceFont };
+const fontkit = createRequire(import.meta.url)('fontkit') as { create(bytes: Uint8Array): ReferenceFont };
 
 const FONTS_DIR = join(import.meta.dirname, '..', '..', 'templates', 'fonts');
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSerif-Bold.ttf'] as const;
@@ -103,7 +102,7 @@ const layoutOf = (run: ReturnType<ReferenceFont['layout']> | ReturnType<TrueType
 describe.each(FONT_FILES)('TrueTypeFont (%s) against fontkit', (file) => {
   const { ours, reference } = both(file);
 
-  it('reads the metrics pdfkit uses as fontkit does', () => {
+  it('reads the metrics the PDF writer uses as fontkit does', () => {
     expect(ours.postscriptName).toBe(reference.postscriptName);
     expect(ours.postscriptName).toMatch(/^DejaVu/);
     expect(ours.unitsPerEm).toBe(reference.unitsPerEm);
@@ -177,7 +176,7 @@ describe('TrueTypeFont subsets', () => {
     return { ids, bytes: subset.encode() };
   };
 
-  it('numbers glyphs in the order pdfkit includes them, .notdef first', () => {
+  it('numbers glyphs in the order the writer includes them, .notdef first', () => {
     const subset = ours.createSubset();
     expect(subset.includeGlyph(ours.glyphForCodePoint(0x42).id)).toBe(1);
     expect(subset.includeGlyph(ours.glyphForCodePoint(0x41).id)).toBe(2);
@@ -198,7 +197,7 @@ describe('TrueTypeFont subsets', () => {
     const reread = new TrueTypeFont(bytes);
     const original = fontkit.create(readFileSync(join(FONTS_DIR, 'DejaVuSans.ttf')));
 
-    // Assert: the parts joined after the glyphs pdfkit asked for, every outline unchanged.
+    // Assert: the parts joined after the glyphs the writer asked for, every outline unchanged.
     const asked = new Set(ids).size + 1;
     expect(parsed.numGlyphs).toBeGreaterThan(asked);
     [...text].forEach((char, i) => {

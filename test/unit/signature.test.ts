@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { canonicalSignature, decodeSignature, SignatureImageError, signatureForPdf } from '#domain/signature';
 import { dataUrl, hostileSignatures, SIGNATURE, signaturePng } from '#test/signature';
@@ -16,6 +17,21 @@ describe('decodeSignature', () => {
     const bytes = signaturePng();
     bytes.writeUInt32BE(40_000, 16);
     expect(() => decodeSignature(dataUrl(bytes))).toThrow(/checksum|larger/);
+  });
+
+  it.each([
+    ['wrong CRC', 'the signature image cannot be used: bad checksum in the IHDR chunk'],
+    ['APNG', 'the signature image cannot be used: animated PNGs are not supported'],
+    ['JPEG renamed', 'the signature image cannot be used: the file is not a PNG image'],
+    ['zero width', 'the signature image is 0×50 pixels: it is empty'],
+    ['20,000 px wide', 'the signature image is 20000×50 pixels, larger than 2000×1000'],
+    ['blank', 'the signature image is blank: draw your signature, or type your name only'],
+  ])('says why it refuses %s', (name, message) => {
+    // Arrange
+    const signature = hostileSignatures()[name] ?? '';
+
+    // Act / Assert
+    expect(() => decodeSignature(signature)).toThrow(new SignatureImageError(message));
   });
 
   it('points the 422 at the signature field', () => {
@@ -37,6 +53,26 @@ describe('canonicalSignature and signatureForPdf', () => {
       true,
     );
     const pdfCopy = signatureForPdf(SIGNATURE);
-    expect(pdfCopy[25]).toBe(2); // IHDR colour type: RGB, no alpha
+    expect([pdfCopy.width, pdfCopy.height, pdfCopy.rgb.length]).toEqual([240, 80, 240 * 80 * 3]);
+  });
+
+  it('flattens the PDF copy onto white, rows top to bottom', () => {
+    // Arrange: a stroke in the top rows; below it, half-transparent black, then fully transparent red.
+    const png = new PNG({ width: 40, height: 20 });
+    for (let y = 0; y < 20; y++) {
+      for (let x = 0; x < 40; x++) {
+        const pixel = y < 2 ? [10, 20, 30, 255] : y < 10 ? [0, 0, 0, 128] : [255, 0, 0, 0];
+        png.data.set(pixel, (y * 40 + x) * 4);
+      }
+    }
+
+    // Act
+    const { width, height, rgb } = signatureForPdf(dataUrl(PNG.sync.write(png)));
+
+    // Assert: 255 × (1 − α) + value × α for each channel.
+    expect([width, height]).toEqual([40, 20]);
+    expect([...rgb.subarray(0, 3)]).toEqual([10, 20, 30]);
+    expect([...rgb.subarray(5 * 40 * 3, 5 * 40 * 3 + 3)]).toEqual([127, 127, 127]);
+    expect([...rgb.subarray(19 * 40 * 3, 19 * 40 * 3 + 3)]).toEqual([255, 255, 255]);
   });
 });
