@@ -4,9 +4,8 @@ import { ConflictError, GoneError } from '#domain/errors';
 import { isSignedCopyPending } from '#domain/quotes';
 import { defineOperation } from '#http/operation';
 import { binary, errorBody, html, json } from '#http/response';
-import { renderSignedCopyPendingPage } from '#render/page';
 import type { Quote } from '#schemas/quotes';
-import { recordView, resolveToken } from '#services/customer';
+import { recordView, resolveToken } from '#services/links';
 import { quotePdf, sendQuote } from '#services/documents';
 import { customerPdf, evidenceBundle, pdfFileName, signedFileName, storedQuotePdf } from '#services/evidence';
 import { previewQuoteEmail, previewQuoteHtml } from '#services/previews';
@@ -24,7 +23,7 @@ const STUCK_AFTER_MS = 10 * 60 * 1000;
  * A signed quote whose sealed copy the outbox has not recorded yet (a few seconds after signing):
  * 503 with Retry-After, a short page in the quote's language for a browser, the error shape for JSON.
  */
-function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
+async function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
   // notify seals within seconds; a copy still missing long after says the outbox is stuck (its
   // dead letters) or the quote was signed before copies were sealed (the document migration).
   const waited = Date.now() - Date.parse(quote.signedAt ?? quote.updatedAt);
@@ -45,6 +44,8 @@ function signedCopyPending(quote: Quote, event: APIGatewayProxyEventV2) {
       headers,
     );
   }
+  // The customer-page renderer (Handlebars) loads for this page only, not at the cold start.
+  const { renderSignedCopyPendingPage } = await import('#render/page');
   const nonce = newNonce();
   return html(503, renderSignedCopyPendingPage({ locale: quote.locale, nonce }), {
     ...headers,

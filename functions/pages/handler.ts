@@ -6,7 +6,7 @@ import { httpHandler, readBody } from '#http/handler';
 import { html } from '#http/response';
 import { renderNotFoundPage } from '#render/page';
 import type { ActionName, FieldError } from '#render/page-model';
-import { resolveToken } from '#services/customer';
+import { resolveToken } from '#services/links';
 import { pageOperations, pageResponse } from './operations.ts';
 import { contentSecurityPolicy, isFormPost, newNonce, PUBLIC_HEADERS, wantsHtml } from './security.ts';
 

@@ -5,7 +5,8 @@ import { renderQuotePage } from '#render/page';
 import type { ActionName } from '#render/page-model';
 import type { Quote } from '#schemas/quotes';
 import { requestSignerCode } from '#services/codes';
-import { declineQuote, recordView, requestChanges, resolveToken, signQuote } from '#services/customer';
+import { declineQuote, requestChanges, signQuote } from '#services/customer';
+import { recordView, resolveToken } from '#services/links';
 import { recordOpen } from '#services/views';
 import { pageModel, pageStatus } from './model.ts';
 import {

@@ -1,16 +1,16 @@
 import type { User } from '#contracts/actor';
-import { defaultQuoteEmail, renderQuoteEmail } from '#render/email';
-import { renderQuoteHtml } from '#render/html';
 import { getQuoteFor, publicBaseUrl, viewOf } from './quotes.ts';
 
 /**
  * What the quote builder previews: the quote's page and its email, rendered as the customer will get
- * them. Served by `documents`, which renders anyway, so the `api` bundle loads no renderer.
+ * them. Served by `documents`, which renders anyway, so the `api` bundle loads no renderer; the
+ * renderers (Handlebars) load with the first preview, not at the function's cold start.
  */
 
 /** The quote as the customer will see it (HTML). */
 export async function previewQuoteHtml(id: string, user: User): Promise<string> {
   const { quote } = await getQuoteFor(id, user);
+  const { renderQuoteHtml } = await import('#render/html');
   return renderQuoteHtml(viewOf(quote));
 }
 
@@ -25,6 +25,7 @@ export async function previewQuoteEmail(
   user: User,
 ) {
   const { quote } = await getQuoteFor(id, user);
+  const { defaultQuoteEmail, renderQuoteEmail } = await import('#render/email');
   const view = viewOf(quote);
   const defaults = defaultQuoteEmail(view);
   const email = renderQuoteEmail(view, {

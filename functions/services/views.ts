@@ -8,7 +8,7 @@ import { putEvent } from '#store/deals';
 import { getQuoteAt, noteLinkOpened } from '#store/quotes';
 import { scheduleWork } from '#store/work';
 import { newId, systemClock } from './clock.ts';
-import { recordView, type Visitor } from './customer.ts';
+import { recordView, type Visitor } from './links.ts';
 import { quoteSummary } from './transitions.ts';
 import { defineWorkKind } from './work.ts';
 

@@ -106,6 +106,27 @@ describe('function bundles', () => {
     }
   }, 120_000);
 
+  it('start documents without a renderer, Handlebars, zod or SES: each loads with the route that needs it', async () => {
+    const metafile = await bundleMetafile('documents');
+    const atStart = [...evaluatedAtColdStart(metafile, 'functions/documents/handler.ts')];
+
+    expect(
+      atStart.filter((p) =>
+        /^functions\/(render\/(pdf|pdf-writer|truetype|email|html|page|handlebars)\.ts|mail\/)|node_modules\/(handlebars|zod|@aws-sdk\/client-ses)\//.test(
+          p,
+        ),
+      ),
+    ).toEqual([]);
+    // The PDF renderer and the previews' renderers are in the bundle all the same, behind import().
+    expect(Object.keys(metafile.inputs)).toEqual(
+      expect.arrayContaining([
+        'functions/render/pdf.ts',
+        'functions/render/email.ts',
+        'functions/render/page.ts',
+      ]),
+    );
+  }, 60_000);
+
   it('read the templates checked at build time, never the folders with their schemas', async () => {
     const shipping = Object.entries(functionPlans).filter(([, plan]) => plan.templates);
     expect(shipping.length).toBeGreaterThan(0);
