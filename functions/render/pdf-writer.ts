@@ -12,7 +12,7 @@
  * dates are the caller's).
  */
 import { deflateSync } from 'node:zlib';
-import type { Glyph, TrueTypeFont } from './truetype.ts';
+import type { Glyph, TrueTypeFont, TrueTypeSubset } from './truetype.ts';
 
 /** A word laid out in the 1000-unit text space: what a PDF's TJ and its widths are written in. */
 interface ShapedWord {
@@ -221,7 +221,7 @@ function pdfDate(iso: string): string {
 
 /** A font as one document uses it: the glyphs it printed, their widths and characters. */
 class DocumentFont {
-  readonly subset;
+  readonly subset: TrueTypeSubset;
   private readonly widths: number[];
   private readonly unicode: number[][] = [[0]];
 
