@@ -197,7 +197,7 @@ describe('the bundled functions', () => {
     expect(created.status).toBe(201);
     const quote = created.json() as { id: string; number: string };
 
-    // The rep's PDF: pdfkit, the fonts, the template and the fr labels from the documents bundle.
+    // The rep's PDF: the writer, the fonts, the template and the fr labels from the documents bundle.
     const pdf = await request('GET', `/quotes/${quote.id}/pdf`, { token: rep });
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
