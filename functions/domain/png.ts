@@ -2,7 +2,7 @@ import { crc32, deflateSync, inflateSync } from 'node:zlib';
 
 /**
  * A small PNG codec: decodes every standard PNG (all colour types and bit depths, Adam7) to 8-bit
- * RGBA, checking the file whole before it is trusted, and encodes 8-bit RGBA or RGB. It replaces
+ * RGBA, checking the file whole before it is trusted, and encodes 8-bit RGBA. It replaces
  * pngjs in the bundles; pngjs stays the tests' reference, and the decoder agrees with it byte for
  * byte (16-bit samples rounded to 8 bits, a tRNS colour key giving transparent black).
  */
@@ -353,11 +353,10 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /**
- * Encodes 8-bit RGBA (colour type 6), or RGB with the alpha dropped (`alpha: false`, colour type 2).
- * Deterministic: the same pixels give the same bytes. Every scanline uses filter type 0: on drawn
+ * Encodes 8-bit RGBA (colour type 6). Deterministic: the same pixels give the same bytes. Every scanline uses filter type 0: on drawn
  * signatures (long runs of one colour) deflate alone compresses better than pngjs's adaptive filters.
  */
-export function encodePng(pixels: PngPixels, options: { alpha?: boolean } = {}): Buffer {
+export function encodePng(pixels: PngPixels): Buffer {
   const { width, height, rgba } = pixels;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new PngError(`an image cannot be ${width}×${height} pixels`);
@@ -365,25 +364,15 @@ export function encodePng(pixels: PngPixels, options: { alpha?: boolean } = {}):
   if (rgba.length !== width * height * 4) {
     throw new PngError(`${rgba.length} bytes of RGBA do not make ${width}×${height} pixels`);
   }
-  const channels = options.alpha === false ? 3 : 4;
-  const rowBytes = width * channels;
+  const rowBytes = width * 4;
   const scanlines = Buffer.alloc((rowBytes + 1) * height); // filter bytes stay 0
-  for (let y = 0; y < height; y++) {
-    const at = y * (rowBytes + 1) + 1;
-    if (channels === 4) {
-      rgba.copy(scanlines, at, y * rowBytes, (y + 1) * rowBytes);
-      continue;
-    }
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 4;
-      scanlines.set([rgba[from] ?? 0, rgba[from + 1] ?? 0, rgba[from + 2] ?? 0], at + x * 3);
-    }
-  }
+  for (let y = 0; y < height; y++)
+    rgba.copy(scanlines, y * (rowBytes + 1) + 1, y * rowBytes, (y + 1) * rowBytes);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8;
-  header[9] = channels === 4 ? 6 : 2;
+  header[9] = 6; // RGBA
   return Buffer.concat([
     SIGNATURE,
     chunk('IHDR', header),

@@ -109,11 +109,15 @@ export function ascenderOf(font: TrueTypeFont, size: number): number {
 }
 
 /**
- * Empties the shared layout caches, so that a long-lived process does not keep every word it ever
- * printed. The caches refill on use; the bytes do not change.
+ * Documents between two emptyings of the shared layout caches, so that a long-lived process does not
+ * keep every word it ever printed. The caches refill on use; the bytes do not change.
  */
-export function forgetLayouts(): void {
+const DOCUMENTS_PER_LAYOUT_CACHE = 500;
+let documentsSinceForget = 0;
+function countDocument(): void {
+  if (++documentsSinceForget <= DOCUMENTS_PER_LAYOUT_CACHE) return;
   for (const face of faces.values()) face.forget();
+  documentsSinceForget = 1;
 }
 
 /** An image ready to embed: its XObject dictionary entries and (compressed) data. */
@@ -126,31 +130,31 @@ export interface PdfImage {
   readonly mask?: { entries: string; data: Buffer };
 }
 
-/** 8-bit pixels, 1 (grey) or 3 (RGB) channels, rows top to bottom, with an optional alpha plane. */
-export function rawImage(
-  width: number,
-  height: number,
-  pixels: Buffer,
-  channels: 1 | 3,
-  alpha?: Buffer,
-): PdfImage {
-  const space = channels === 3 ? '/DeviceRGB' : '/DeviceGray';
-  const entries = `/Width ${width} /Height ${height} /BitsPerComponent 8 /ColorSpace ${space} /Filter /FlateDecode`;
+/** An image XObject's dictionary entries: 8 bits a sample. */
+function imageEntries(width: number, height: number, space: string, filter: string): string {
+  return `/Width ${width} /Height ${height} /BitsPerComponent 8 /ColorSpace ${space} /Filter ${filter}`;
+}
+
+/** 8-bit RGB pixels, rows top to bottom, with an optional alpha plane (one byte a pixel). */
+export function rgbImage(width: number, height: number, rgb: Buffer, alpha?: Buffer): PdfImage {
   return {
     width,
     height,
-    entries,
-    data: deflateSync(pixels),
+    entries: imageEntries(width, height, '/DeviceRGB', '/FlateDecode'),
+    data: deflateSync(rgb),
     ...(alpha === undefined
       ? {}
       : {
           mask: {
-            entries: `/Width ${width} /Height ${height} /BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode`,
+            entries: imageEntries(width, height, '/DeviceGray', '/FlateDecode'),
             data: deflateSync(alpha),
           },
         }),
   };
 }
+
+/** JPEG colour spaces by component count. */
+const JPEG_SPACES: Record<number, string> = { 1: '/DeviceGray', 3: '/DeviceRGB', 4: '/DeviceCMYK' };
 
 /** A JPEG embedded as is (DCTDecode); size and components from its frame header. */
 export function jpegImage(bytes: Buffer): PdfImage | null {
@@ -169,22 +173,15 @@ export function jpegImage(bytes: Buffer): PdfImage | null {
       if (at + 10 > bytes.length) return null;
       const height = bytes.readUInt16BE(at + 5);
       const width = bytes.readUInt16BE(at + 7);
-      const components = bytes[at + 9];
-      const space =
-        components === 1
-          ? '/DeviceGray'
-          : components === 3
-            ? '/DeviceRGB'
-            : components === 4
-              ? '/DeviceCMYK'
-              : null;
-      if (space === null || width === 0 || height === 0) return null;
+      const components = bytes[at + 9] ?? 0;
+      const space = JPEG_SPACES[components];
+      if (space === undefined || width === 0 || height === 0) return null;
       // CMYK JPEGs come from Adobe's tools, which store the channels inverted.
       const decode = components === 4 ? ' /Decode [1 0 1 0 1 0 1 0]' : '';
       return {
         width,
         height,
-        entries: `/Width ${width} /Height ${height} /BitsPerComponent 8 /ColorSpace ${space}${decode} /Filter /DCTDecode`,
+        entries: imageEntries(width, height, space + decode, '/DCTDecode'),
         data: bytes,
       };
     }
@@ -199,18 +196,22 @@ function num(value: number): string {
   return Object.is(rounded, -0) ? '0' : String(rounded);
 }
 
+/** A `#rrggbb` colour (the only form templates allow) as PDF's three components. */
 function rgb(color: string): string {
-  const hex = color.startsWith('#') ? color.slice(1) : color;
-  const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
-  const value = Number.parseInt(full, 16);
+  const value = Number.parseInt(color.slice(1), 16);
   const channel = (shift: number) => num(((value >> shift) & 0xff) / 255);
   return `${channel(16)} ${channel(8)} ${channel(0)}`;
+}
+
+/** Text as UTF-16BE, in hex: PDF's text strings and ToUnicode maps. */
+function utf16be(text: string): string {
+  return Buffer.from(text, 'utf16le').swap16().toString('hex');
 }
 
 /** A text string: literal when printable ASCII, else UTF-16BE with its byte order mark. */
 function pdfString(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return `(${text.replace(/[\\()]/g, (c) => `\\${c}`)})`;
-  return `<feff${Buffer.from(text, 'utf16le').swap16().toString('hex')}>`;
+  return `<feff${utf16be(text)}>`;
 }
 
 /** A date as PDF writes them, in UTC: D:YYYYMMDDHHmmssZ. */
@@ -323,10 +324,10 @@ class DocumentFont {
 
   /** Each CID's characters as UTF-16BE, in ranges of 256 codes. */
   private toUnicode(): string {
-    const entries = Array.from(this.unicode, (codePoints) => {
-      const units = Buffer.from(String.fromCodePoint(...(codePoints ?? [0])), 'utf16le').swap16();
-      return `<${units.toString('hex')}>`;
-    });
+    const entries = Array.from(
+      this.unicode,
+      (codePoints) => `<${utf16be(String.fromCodePoint(...(codePoints ?? [0])))}>`,
+    );
     const ranges: string[] = [];
     for (let start = 0; start < entries.length; start += 256) {
       const end = Math.min(start + 256, entries.length);
@@ -385,8 +386,9 @@ class ObjectWriter {
 
   /** The file: header, objects, cross-reference table and trailer. */
   file(trailer: string): Buffer {
-    const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xff\xff\xff\xff\n', 'latin1')];
-    let length = parts[0]?.length ?? 0;
+    const header = Buffer.from('%PDF-1.7\n%\xff\xff\xff\xff\n', 'latin1');
+    const parts: Buffer[] = [header];
+    let length = header.length;
     const offsets: number[] = [];
     this.bodies.forEach((body, i) => {
       if (body === undefined) throw new Error(`PDF object ${i + 1} was reserved but never written`);
@@ -419,7 +421,7 @@ class ObjectWriter {
 export class PdfPage {
   private readonly content: string[] = [];
   readonly fonts = new Set<DocumentFont>();
-  readonly images = new Map<PdfImage, string>();
+  readonly images = new Set<PdfImage>();
 
   constructor(
     private readonly document: PdfDocument,
@@ -491,13 +493,9 @@ export class PdfPage {
 
   /** An image drawn in the box whose top-left corner is (x, y). */
   image(image: PdfImage, x: number, y: number, width: number, height: number): void {
-    let name = this.images.get(image);
-    if (name === undefined) {
-      name = `I${this.document.imageIndex(image)}`;
-      this.images.set(image, name);
-    }
+    this.images.add(image);
     this.content.push(
-      `q\n${num(width)} 0 0 ${num(height)} ${num(x)} ${num(this.height - y - height)} cm\n/${name} Do\nQ`,
+      `q\n${num(width)} 0 0 ${num(height)} ${num(x)} ${num(this.height - y - height)} cm\n/${this.document.imageName(image)} Do\nQ`,
     );
   }
 
@@ -521,7 +519,8 @@ export interface PdfInfo {
 export class PdfDocument {
   readonly pages: PdfPage[] = [];
   private readonly fonts = new Map<TrueTypeFont, DocumentFont>();
-  private readonly imageList: PdfImage[] = [];
+  /** Each image's resource name, I1, I2…, in the order first drawn. */
+  private readonly images = new Map<PdfImage, string>();
 
   constructor(
     private readonly options: {
@@ -532,7 +531,9 @@ export class PdfDocument {
       /** 32 hex digits: the trailer's ID, both halves. */
       fileId: string;
     },
-  ) {}
+  ) {
+    countDocument();
+  }
 
   addPage(): PdfPage {
     const page = new PdfPage(this, this.options.width, this.options.height);
@@ -549,10 +550,13 @@ export class PdfDocument {
     return used;
   }
 
-  imageIndex(image: PdfImage): number {
-    let index = this.imageList.indexOf(image);
-    if (index < 0) index = this.imageList.push(image) - 1;
-    return index + 1;
+  imageName(image: PdfImage): string {
+    let name = this.images.get(image);
+    if (name === undefined) {
+      name = `I${this.images.size + 1}`;
+      this.images.set(image, name);
+    }
+    return name;
   }
 
   end(): Buffer {
@@ -567,18 +571,17 @@ export class PdfDocument {
     );
     const fontRefs = new Map<DocumentFont, number>();
     for (const font of this.fonts.values()) fontRefs.set(font, writer.reserve());
-    const imageRefs = this.imageList.map((image) => {
+    const imageRefs = new Map<PdfImage, number>();
+    for (const image of this.images.keys()) {
       const mask = image.mask && writer.stream(image.mask.entries, image.mask.data);
-      return writer.stream(
-        `${image.entries}${mask === undefined ? '' : `\n/SMask ${mask} 0 R`}\n/Type /XObject\n/Subtype /Image`,
-        image.data,
-      );
-    });
+      const entries = `${image.entries}${mask === undefined ? '' : `\n/SMask ${mask} 0 R`}\n/Type /XObject\n/Subtype /Image`;
+      imageRefs.set(image, writer.stream(entries, image.data));
+    }
     const pageRefs = this.pages.map((page) => {
       const content = writer.stream('', page.contentBytes());
       const fonts = [...page.fonts].map((font) => `/${font.name} ${fontRefs.get(font)} 0 R`).join('\n');
       const images = [...page.images].map(
-        ([image, name]) => `/${name} ${imageRefs[this.imageList.indexOf(image)]} 0 R`,
+        (image) => `/${this.images.get(image)} ${imageRefs.get(image)} 0 R`,
       );
       return writer.object(
         `<<\n/Type /Page\n/Parent ${pagesRef} 0 R\n/MediaBox [0 0 ${num(width)} ${num(height)}]\n/Contents ${content} 0 R\n` +

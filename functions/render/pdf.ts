@@ -6,15 +6,7 @@ import { SignatureImageError, signatureForPdf } from '#domain/signature';
 import type { EventActor } from '#schemas/deals';
 import type { SignatureMethod } from '#schemas/quotes';
 import { fill, formatDateTime, type LabelKey, type Labels } from './i18n.ts';
-import {
-  forgetLayouts,
-  jpegImage,
-  PdfDocument,
-  type PdfImage,
-  type PdfPage,
-  rawImage,
-  textWidth,
-} from './pdf-writer.ts';
+import { jpegImage, PdfDocument, type PdfImage, type PdfPage, rgbImage, textWidth } from './pdf-writer.ts';
 import { TrueTypeFont } from './truetype.ts';
 import type { Paragraph, QuoteView } from './view.ts';
 
@@ -114,7 +106,8 @@ const ACTOR_LABELS: Record<EventActor['type'], LabelKey> = {
 /**
  * Each font file is read once per process by our TrueType reader (truetype.ts: metrics, cmap, pair
  * kerning, subsetting) and the reader is shared: it keeps only caches of what it read. The writer
- * keeps each font's laid-out words and string widths for every render of the process too.
+ * keeps each font's laid-out words and string widths for every render of the process too (emptied
+ * every 500 documents).
  */
 type Font = TrueTypeFont;
 const parsedFonts = new Map<string, Font>();
@@ -126,10 +119,6 @@ function fontFile(path: string): Font {
   }
   return font;
 }
-
-/** Renders between two emptyings of the shared layout caches (a long-lived process stays small). */
-const RENDERS_PER_SHAPE_CACHE = 500;
-let rendersSinceShapeReset = 0;
 
 /**
  * A document that cannot be rendered (a damaged image, a template that fails): an error of that one
@@ -184,7 +173,7 @@ function pngImage(bytes: Buffer): PdfImage {
     alpha[i] = rgba[i * 4 + 3] ?? 0;
     if (alpha[i] !== 255) opaque = false;
   }
-  return rawImage(width, height, rgb, 3, opaque ? undefined : alpha);
+  return rgbImage(width, height, rgb, opaque ? undefined : alpha);
 }
 
 /** The box an image of this size takes when fitted into `width` × `height`, keeping its proportions. */
@@ -1033,7 +1022,7 @@ function certificatePages(layout: Layout, certificate: Certificate, onNewPage = 
     }
     const height = 70;
     layout.ensure(height + 10);
-    const image = rawImage(signature.width, signature.height, signature.rgb, 3);
+    const image = rgbImage(signature.width, signature.height, signature.rgb);
     const box = fitted(image, 220, height);
     layout.page.image(image, layout.left, layout.y, box.width, box.height);
     layout.rule(layout.y + height + 2, colors.rule, 0.5, layout.left, layout.left + 220);
@@ -1150,10 +1139,6 @@ function footers(layout: Layout, pageLabel?: string): void {
  */
 export async function renderQuotePdf(view: QuoteView, options: RenderPdfOptions = {}): Promise<Buffer> {
   const { certificate } = options;
-  if (++rendersSinceShapeReset > RENDERS_PER_SHAPE_CACHE) {
-    forgetLayouts();
-    rendersSinceShapeReset = 1;
-  }
   const layout = new Layout(view, {
     modDate: certificate?.signedAt ?? view.document.modDate,
     fileId:

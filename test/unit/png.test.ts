@@ -368,21 +368,6 @@ describe('encodePng', () => {
     expect(decodePng(file)).toEqual(pixels);
   });
 
-  it('writes opaque RGB without the alpha channel when asked', () => {
-    // Arrange
-    const pixels = somePixels(5, 3);
-    const opaque = Buffer.from(pixels.rgba);
-    for (let i = 3; i < opaque.length; i += 4) opaque[i] = 255;
-
-    // Act
-    const file = encodePng(pixels, { alpha: false });
-
-    // Assert
-    expect(file[25]).toBe(2); // IHDR colour type: RGB
-    expect(PNG.sync.read(file).data.equals(opaque)).toBe(true);
-    expect(decodePng(file).rgba.equals(opaque)).toBe(true);
-  });
-
   it('gives the same bytes for the same pixels', () => {
     // Arrange
     const pixels = somePixels(64, 20);
@@ -390,7 +375,6 @@ describe('encodePng', () => {
 
     // Act / Assert
     expect(encodePng(pixels).equals(encodePng(copy))).toBe(true);
-    expect(encodePng(pixels, { alpha: false }).equals(encodePng(copy, { alpha: false }))).toBe(true);
   });
 
   it('refuses pixels that do not match their size', () => {
